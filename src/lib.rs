@@ -1,0 +1,4 @@
+//! fanout (under construction)
+pub mod diagnostic;
+pub mod source;
+pub mod yaml;

@@ -1,0 +1,135 @@
+//! Source files and positions.
+//!
+//! Every file fanout reads becomes a [`SourceFile`] with a [`FileId`]; every YAML node keeps a [`Span`]
+//! into it, so any later stage can point at the exact text a problem comes from. Lines and columns are
+//! 1-based and counted in characters, as editors show them. This module does no I/O.
+
+/// Index of a file in [`Sources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct FileId(pub u32);
+
+/// A line and column, both 1-based, column in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, col: 1 };
+}
+
+/// A range of text in one file; `end` is exclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub file: FileId,
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl Span {
+    /// The start of a file, for problems that concern the file as a whole.
+    pub fn file_start(file: FileId) -> Span {
+        Span {
+            file,
+            start: Pos::START,
+            end: Pos::START,
+        }
+    }
+
+    /// A span covering `self` and `other` (same file assumed).
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// One file of the repository.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path relative to the repository root, `/`-separated (used for output names and exclusion).
+    pub rel_path: String,
+    /// Path as shown to the user (relative to where fanout was started when possible).
+    pub display_path: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    /// The text of a 1-based line, without its line break.
+    pub fn line(&self, line: u32) -> Option<&str> {
+        let index = usize::try_from(line).ok()?.checked_sub(1)?;
+        self.text
+            .split('\n')
+            .nth(index)
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+    }
+}
+
+/// Every file read for one run, addressed by [`FileId`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        self.files.push(file);
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// The position just after `prefix`, e.g. of the first byte that is not valid UTF-8.
+pub fn pos_after(prefix: &str) -> Pos {
+    let line = prefix.matches('\n').count() + 1;
+    let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Pos {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        col: u32::try_from(col).unwrap_or(u32::MAX),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_one_based_and_strip_cr() {
+        let f = SourceFile {
+            rel_path: "a.yaml".into(),
+            display_path: "a.yaml".into(),
+            text: "a: 1\r\nb: 2\n".into(),
+        };
+        assert_eq!(f.line(1), Some("a: 1"));
+        assert_eq!(f.line(2), Some("b: 2"));
+        assert_eq!(f.line(0), None);
+    }
+
+    #[test]
+    fn pos_after_counts_characters() {
+        assert_eq!(pos_after(""), Pos { line: 1, col: 1 });
+        assert_eq!(pos_after("ab\ncé"), Pos { line: 2, col: 3 });
+    }
+}
