@@ -1,4 +1,100 @@
-//! fanout (under construction)
+//! fanout: a declarative GitOps compiler for multi-cluster Kubernetes.
+//!
+//! It reads a repository of workloads, a Karmada cluster inventory, placement and override policies,
+//! validates everything against the JSON Schemas in `schema/`, decides offline where each workload runs
+//! and with how many replicas (as Karmada's scheduler would), and writes one manifest directory per cluster.
+//!
+//! The pipeline, one module per stage; only `load` (and, later, the writer) touch the disk:
+//!
+//! - [`load`]: EDGE. Walk the repository, read YAML files and `fanout.yaml` into [`source::Sources`].
+//! - [`yaml`]: text → position-keeping nodes, with reader limits.
+//! - [`classify`]: documents → objects by `apiVersion`/`kind` (`List`s expanded).
+//! - [`validate`]: objects × [`schemas`] → located diagnostics.
+//! - [`resolve`]: schema-valid objects → the typed [`model::Model`] (defaults, short forms expanded via
+//!   [`shortform`], semantic rules in [`checks`]); [`matching`] finds the policy claiming each resource.
+//! - [`place`]: the model → a decision per resource (filters in [`affinity`], capacity in [`estimate`],
+//!   spread selection in [`spread`], replica division in [`divide`]); [`plan`] prints decisions.
+//!
+//! Invariants: every problem in the user's input is a [`diagnostic::Diagnostic`] with a span, never a
+//! panic; all diagnostics of a stage are collected before stopping; the same input gives the same output
+//! byte for byte (sorted walks, `BTreeMap`s, no clocks or randomness).
+
+pub mod affinity;
+pub mod api;
+pub mod checks;
+pub mod classify;
+pub mod config;
 pub mod diagnostic;
+pub mod divide;
+pub mod estimate;
+pub mod load;
+pub mod matching;
+pub mod model;
+pub mod names;
+pub mod place;
+pub mod plan;
+pub mod quantity;
+pub mod resolve;
+#[path = "schemas_stub.rs"]
+pub mod schemas;
+pub mod shortform;
 pub mod source;
+pub mod spread;
+pub mod validate;
 pub mod yaml;
+
+use diagnostic::Diagnostic;
+use model::Model;
+use schemas::Schemas;
+use source::{FileId, Sources};
+
+/// The front end's result: the model, and every diagnostic found on the way. The model is only
+/// meaningful when no diagnostic is an error.
+#[derive(Debug)]
+pub struct Analysis {
+    pub model: Model,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        diagnostic::has_errors(&self.diagnostics)
+    }
+}
+
+/// Parse, classify, validate and resolve the given files.
+pub fn analyse(
+    sources: &Sources,
+    files: &[FileId],
+    limits: yaml::Limits,
+    schemas: &Schemas,
+) -> Analysis {
+    let mut diagnostics = Vec::new();
+    let mut documents = Vec::new();
+    for &id in files {
+        let parsed = yaml::parse(id, &sources.get(id).text, limits);
+        diagnostics.extend(parsed.diagnostics);
+        documents.extend(parsed.documents);
+    }
+    let (objects, found) = classify::classify(documents);
+    diagnostics.extend(found);
+    let (objects, found) = validate::validate(objects, schemas);
+    diagnostics.extend(found);
+    let (model, found) = resolve::resolve(&objects);
+    diagnostics.extend(found);
+    if !diagnostic::has_errors(&diagnostics) {
+        diagnostics.extend(matching::claims(&model).1);
+    }
+    diagnostic::sort(&mut diagnostics, sources);
+    Analysis { model, diagnostics }
+}
+
+/// Load a repository from disk and analyse it: the front end in one call.
+pub fn analyse_repo(repo: &load::Repo, schemas: &Schemas) -> Analysis {
+    let mut analysis = analyse(&repo.sources, &repo.files, repo.config.limits.yaml, schemas);
+    analysis
+        .diagnostics
+        .extend(repo.diagnostics.iter().cloned());
+    diagnostic::sort(&mut analysis.diagnostics, &repo.sources);
+    analysis
+}

@@ -1,1 +1,155 @@
-fn main() {}
+//! The `fanout` binary: parse the command line, run the library, print diagnostics, map the outcome to
+//! an exit code (see `cli::exit`).
+
+mod cli;
+
+use clap::Parser;
+use cli::{Cli, Command, Format, exit};
+use fanout::diagnostic::{self, Diagnostic, Severity};
+use fanout::load::Repo;
+use fanout::schemas::Schemas;
+use fanout::{Analysis, place, plan};
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE_OR_IO
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return ExitCode::from(code as u8);
+        }
+    };
+    let code = match cli.command {
+        Command::Validate { repo, output } => validate(&repo, output),
+        Command::Plan {
+            repo,
+            output,
+            workload,
+        } => plan(&repo, output, &workload),
+    };
+    ExitCode::from(code as u8)
+}
+
+/// Load and analyse a repository; on I/O failure print it and give the exit code.
+fn front(repo: &Path, schemas: &Schemas) -> Result<(Repo, Analysis), i32> {
+    let loaded = fanout::load::load(repo, None, schemas).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::USAGE_OR_IO
+    })?;
+    let analysis = fanout::analyse_repo(&loaded, schemas);
+    Ok((loaded, analysis))
+}
+
+fn print_text(diagnostics: &[Diagnostic], repo: &Repo) {
+    let _ =
+        std::io::stderr().write_all(diagnostic::render_text(diagnostics, &repo.sources).as_bytes());
+}
+
+fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    (errors, diagnostics.len() - errors)
+}
+
+fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => String::new(),
+        (0, w) => format!(", {}", plural(w, "warning")),
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+fn validate(repo: &Path, output: Format) -> i32 {
+    let schemas = Schemas::new();
+    let (loaded, analysis) = match front(repo, &schemas) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (errors, warnings) = count(&analysis.diagnostics);
+    match output {
+        Format::Json => {
+            let json = diagnostic::render_json(&analysis.diagnostics, &loaded.sources);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        }
+        Format::Text => {
+            print_text(&analysis.diagnostics, &loaded);
+            let m = &analysis.model;
+            if errors == 0 {
+                eprintln!(
+                    "{}: valid: {} files, {} clusters, {} resources, {} propagation policies, {} override policies{}",
+                    repo.display(),
+                    loaded.files.len(),
+                    m.clusters.len(),
+                    m.resources.len(),
+                    m.propagation_policies.len(),
+                    m.override_policies.len(),
+                    summary(0, warnings)
+                );
+            } else {
+                eprintln!("{}: invalid: {}", repo.display(), summary(errors, warnings));
+            }
+        }
+    }
+    if errors > 0 { exit::INVALID } else { exit::OK }
+}
+
+fn plan(repo: &Path, output: Format, workloads: &[String]) -> i32 {
+    let schemas = Schemas::new();
+    let (loaded, analysis) = match front(repo, &schemas) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if analysis.has_errors() {
+        print_text(&analysis.diagnostics, &loaded);
+        let (errors, warnings) = count(&analysis.diagnostics);
+        eprintln!("{}: invalid: {}", repo.display(), summary(errors, warnings));
+        return exit::INVALID;
+    }
+    let model = &analysis.model;
+    let decisions = place::place(model);
+    let mut notes = analysis.diagnostics.clone();
+    notes.extend(plan::idle_overrides(model, &decisions));
+    diagnostic::sort(&mut notes, &loaded.sources);
+    print_text(&notes, &loaded);
+    let shown = plan::filter(model, &decisions, workloads);
+    if shown.is_empty() && !workloads.is_empty() {
+        eprintln!("error: no resource named {}", workloads.join(", "));
+        return exit::USAGE_OR_IO;
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = match output {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&plan::to_json(model, &shown)).unwrap_or_default()
+        ),
+        Format::Text => write!(out, "{}", plan::to_text(model, &shown)),
+    };
+    let failed = shown
+        .iter()
+        .filter(|d| matches!(d.outcome, place::Outcome::Failed { .. }))
+        .count();
+    if failed > 0 {
+        eprintln!(
+            "{failed} workload{} cannot be placed",
+            if failed == 1 { "" } else { "s" }
+        );
+        exit::INVALID
+    } else {
+        exit::OK
+    }
+}

@@ -1,0 +1,560 @@
+//! Semantic rules the schemas cannot express, one function per object part, each returning located
+//! diagnostics: label rules, field selectors, tolerations, spread constraints (Karmada's validation), Job
+//! parallelism, quantities, overriders, short-form references to clusters, and duplicate objects.
+
+use crate::api;
+use crate::classify::Object;
+use crate::diagnostic::Diagnostic;
+use crate::model::Model;
+use crate::names;
+use crate::quantity::Quantity;
+use crate::shortform::{self, ShortForm};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+fn err(o: &Object, pointer: &str, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error("invalid", o.node.span_at(pointer), message)
+}
+
+/// Label-selector requirements: valid keys and values, values present exactly for `In`/`NotIn`.
+pub fn label_selector(o: &Object, s: &api::LabelSelector, at: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (k, v) in &s.match_labels {
+        let here = format!(
+            "{at}/matchLabels/{}",
+            k.replace('~', "~0").replace('/', "~1")
+        );
+        if let Err(why) = names::label_key(k) {
+            out.push(Diagnostic::error("invalid", o.node.key_span_at(&here), why));
+        }
+        if let Err(why) = names::label_value(v) {
+            out.push(err(o, &here, why));
+        }
+    }
+    for (i, r) in s.match_expressions.iter().enumerate() {
+        out.extend(requirement(
+            o,
+            r,
+            &format!("{at}/matchExpressions/{i}"),
+            true,
+        ));
+    }
+    out
+}
+
+fn requirement(o: &Object, r: &api::Requirement, at: &str, label: bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if label {
+        if let Err(why) = names::label_key(&r.key) {
+            out.push(err(o, &format!("{at}/key"), why));
+        }
+    }
+    match r.operator.as_str() {
+        "In" | "NotIn" if r.values.is_empty() => out.push(err(
+            o,
+            &format!("{at}/values"),
+            format!("operator `{}` needs at least one value", r.operator),
+        )),
+        "Exists" | "DoesNotExist" if !r.values.is_empty() => out.push(err(
+            o,
+            &format!("{at}/values"),
+            format!("operator `{}` takes no values", r.operator),
+        )),
+        "Gt" | "Lt" if label => out.push(err(
+            o,
+            &format!("{at}/operator"),
+            format!(
+                "operator `{}` is not allowed in a label selector",
+                r.operator
+            ),
+        )),
+        "Gt" | "Lt" if r.values.len() != 1 || r.values[0].parse::<i64>().is_err() => out.push(err(
+            o,
+            &format!("{at}/values"),
+            format!("operator `{}` needs exactly one integer value", r.operator),
+        )),
+        "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" => {}
+        other => out.push(err(
+            o,
+            &format!("{at}/operator"),
+            format!("unknown operator `{other}`"),
+        )),
+    }
+    if label {
+        for (j, v) in r.values.iter().enumerate() {
+            if let Err(why) = names::label_value(v) {
+                out.push(err(o, &format!("{at}/values/{j}"), why));
+            }
+        }
+    }
+    out
+}
+
+/// A Karmada ClusterAffinity: label selector rules, field selector keys Karmada's scheduler reads.
+pub fn affinity(o: &Object, a: &api::ClusterAffinity, at: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(ls) = &a.label_selector {
+        out.extend(label_selector(o, ls, &format!("{at}/labelSelector")));
+    }
+    if let Some(fs) = &a.field_selector {
+        for (i, r) in fs.match_expressions.iter().enumerate() {
+            let here = format!("{at}/fieldSelector/matchExpressions/{i}");
+            if !matches!(r.key.as_str(), "provider" | "region" | "zone") {
+                out.push(err(
+                    o,
+                    &format!("{here}/key"),
+                    format!(
+                        "field selector key `{}` is not one of `provider`, `region`, `zone`",
+                        r.key
+                    ),
+                ));
+            }
+            out.extend(requirement(o, r, &here, false));
+        }
+    }
+    out
+}
+
+/// A Kubernetes toleration.
+pub fn toleration(o: &Object, t: &api::Toleration, at: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if !t.key.is_empty() {
+        if let Err(why) = names::label_key(&t.key) {
+            out.push(err(o, &format!("{at}/key"), why));
+        }
+    }
+    match t.operator.as_str() {
+        "Exists" if !t.value.is_empty() => out.push(err(
+            o,
+            &format!("{at}/value"),
+            "a toleration with operator `Exists` takes no value",
+        )),
+        "" | "Equal" if t.key.is_empty() => out.push(err(
+            o,
+            &format!("{at}/operator"),
+            "a toleration without a key must use operator `Exists`",
+        )),
+        _ => {}
+    }
+    out
+}
+
+/// Karmada's spread-constraint validation (`pkg/util/validation`), after webhook defaults.
+pub fn spread(o: &Object, constraints: &[api::SpreadConstraint], at: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut fields = BTreeMap::new();
+    for (i, s) in constraints.iter().enumerate() {
+        let here = format!("{at}/{i}");
+        if !s.spread_by_field.is_empty() && !s.spread_by_label.is_empty() {
+            out.push(err(
+                o,
+                &here,
+                "`spreadByField` and `spreadByLabel` cannot both be set",
+            ));
+        }
+        if !s.spread_by_label.is_empty() {
+            out.push(err(
+                o,
+                &format!("{here}/spreadByLabel"),
+                "`spreadByLabel` is accepted by Karmada's API but its scheduler cannot select by it; use `spreadByField`",
+            ));
+        }
+        if !s.spread_by_field.is_empty() && fields.insert(s.spread_by_field.clone(), i).is_some() {
+            out.push(err(
+                o,
+                &format!("{here}/spreadByField"),
+                format!("more than one spread constraint by `{}`", s.spread_by_field),
+            ));
+        }
+        if s.max_groups > 0 && s.max_groups < s.min_groups {
+            out.push(err(
+                o,
+                &format!("{here}/maxGroups"),
+                format!(
+                    "`maxGroups` ({}) is less than `minGroups` ({})",
+                    s.max_groups, s.min_groups
+                ),
+            ));
+        }
+    }
+    if !fields.is_empty() && !fields.contains_key("cluster") {
+        out.push(err(
+            o,
+            at,
+            "spreading by a field needs a spread constraint by `cluster` too",
+        ));
+    }
+    out
+}
+
+/// Quantities of a cluster's capacity and resource models.
+pub fn cluster(o: &Object, c: &api::Cluster) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(s) = &c.status.resource_summary {
+        for (part, list) in [
+            ("allocatable", &s.allocatable),
+            ("allocating", &s.allocating),
+            ("allocated", &s.allocated),
+        ] {
+            for (name, v) in list {
+                out.extend(quantity(
+                    o,
+                    v,
+                    &format!("/status/resourceSummary/{part}/{}", escape(name)),
+                ));
+            }
+        }
+    }
+    for (i, m) in c.spec.resource_models.iter().enumerate() {
+        for (j, r) in m.ranges.iter().enumerate() {
+            out.extend(quantity(
+                o,
+                &r.min,
+                &format!("/spec/resourceModels/{i}/ranges/{j}/min"),
+            ));
+            out.extend(quantity(
+                o,
+                &r.max,
+                &format!("/spec/resourceModels/{i}/ranges/{j}/max"),
+            ));
+        }
+    }
+    for (i, t) in c.spec.taints.iter().enumerate() {
+        if let Err(why) = names::label_key(&t.key) {
+            out.push(err(o, &format!("/spec/taints/{i}/key"), why));
+        }
+    }
+    out
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+fn quantity(o: &Object, v: &Value, pointer: &str) -> Option<Diagnostic> {
+    Quantity::from_json(v)
+        .err()
+        .map(|e| err(o, pointer, e.to_string()))
+}
+
+/// Pod templates of the workload kinds fanout reads.
+fn pod_spec_pointer(kind: &str) -> Option<&'static str> {
+    match kind {
+        "Deployment" | "StatefulSet" | "ReplicaSet" | "DaemonSet" | "Job" => {
+            Some("/spec/template/spec")
+        }
+        "CronJob" => Some("/spec/jobTemplate/spec/template/spec"),
+        "Pod" => Some("/spec"),
+        _ => None,
+    }
+}
+
+/// A plain Kubernetes object: resource quantities in its pod spec, Job parallelism.
+pub fn resource(o: &Object, json: &Value) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some(base) = pod_spec_pointer(&o.kind) {
+        out.extend(pod_quantities(o, json, base));
+    }
+    if o.kind == "Job" {
+        let p = json.pointer("/spec/parallelism").and_then(Value::as_i64);
+        let c = json.pointer("/spec/completions").and_then(Value::as_i64);
+        if let (Some(p), Some(c)) = (p, c) {
+            if p > c {
+                out.push(Diagnostic::warning(
+                    "parallelism",
+                    o.node.span_at("/spec/parallelism"),
+                    format!("`parallelism` ({p}) is more than `completions` ({c}); at most {c} pods run at once"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn pod_quantities(o: &Object, json: &Value, base: &str) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for group in ["containers", "initContainers", "ephemeralContainers"] {
+        let Some(containers) = json
+            .pointer(&format!("{base}/{group}"))
+            .and_then(Value::as_array)
+        else {
+            continue;
+        };
+        for (i, c) in containers.iter().enumerate() {
+            for part in ["requests", "limits"] {
+                if let Some(Value::Object(list)) = c.pointer(&format!("/resources/{part}")) {
+                    for (name, v) in list {
+                        out.extend(quantity(
+                            o,
+                            v,
+                            &format!("{base}/{group}/{i}/resources/{part}/{}", escape(name)),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if let Some(Value::Object(list)) = json.pointer(&format!("{base}/overhead")) {
+        for (name, v) in list {
+            out.extend(quantity(o, v, &format!("{base}/overhead/{}", escape(name))));
+        }
+    }
+    out
+}
+
+/// The short form's own rules: Job parallelism, weights and overrides naming clusters the workload may be
+/// placed on (they must exist and match the placement's names, exclusions and filters).
+pub fn short_form(o: &Object, sf: &ShortForm, inventory: &[String]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let spec = &sf.spec;
+    let job_only = [
+        ("parallelism", spec.parallelism.is_some()),
+        ("completions", spec.completions.is_some()),
+        ("timeoutSeconds", spec.timeout_seconds.is_some()),
+        ("restartPolicy", spec.restart_policy.is_some()),
+        ("backoffLimit", spec.backoff_limit.is_some()),
+        ("suspend", spec.suspend),
+    ];
+    let deployment_only = [
+        ("replicas", spec.replicas.is_some()),
+        ("paused", spec.paused),
+        ("restartedAt", spec.restarted_at.is_some()),
+    ];
+    let (wrong, other) = if sf.is_job() {
+        (&deployment_only[..], shortform::DEPLOYMENT_KIND)
+    } else {
+        (&job_only[..], shortform::JOB_KIND)
+    };
+    for (field, set) in wrong {
+        if *set {
+            out.push(Diagnostic::error(
+                "invalid",
+                o.node.key_span_at(&format!("/spec/{field}")),
+                format!("`{field}` belongs to a `{other}`, not a `{}`", sf.kind),
+            ));
+        }
+    }
+    if sf.is_job() {
+        let (p, c) = (spec.parallelism.unwrap_or(1), spec.completions.unwrap_or(1));
+        if p > c {
+            out.push(err(
+                o,
+                "/spec/parallelism",
+                format!("`parallelism` ({p}) may not be more than `completions` ({c}), the total number of pods"),
+            ));
+        }
+    }
+    for (i, t) in spec.placement.tolerations.iter().enumerate() {
+        out.extend(toleration(
+            o,
+            t,
+            &format!("/spec/placement/tolerations/{i}"),
+        ));
+    }
+    for (i, r) in spec.placement.labels.iter().enumerate() {
+        let req = api::Requirement {
+            key: r.key.clone(),
+            operator: r.operator.clone(),
+            values: r
+                .values
+                .as_ref()
+                .map(shortform::Values::to_vec)
+                .unwrap_or_default(),
+        };
+        out.extend(requirement(
+            o,
+            &req,
+            &format!("/spec/placement/labels/{i}"),
+            true,
+        ));
+    }
+    let scheduling = spec.scheduling.type_.as_deref().unwrap_or("Duplicated");
+    if scheduling == "StaticWeight" && spec.scheduling.weights.is_empty() {
+        out.push(err(o, "/spec/scheduling", "`StaticWeight` needs `weights`"));
+    }
+    if scheduling != "StaticWeight" && !spec.scheduling.weights.is_empty() {
+        out.push(Diagnostic::error(
+            "invalid",
+            o.node.key_span_at("/spec/scheduling/weights"),
+            format!("`weights` only apply to `type: StaticWeight`, this is `{scheduling}`"),
+        ));
+    }
+    let known = |name: &str| inventory.iter().any(|c| c == name);
+    for name in spec.scheduling.weights.keys() {
+        if !known(name) {
+            out.push(Diagnostic::error(
+                "unknown-cluster",
+                o.node
+                    .key_span_at(&format!("/spec/scheduling/weights/{}", escape(name))),
+                format!("no cluster `{name}` in the inventory"),
+            ));
+        }
+    }
+    for (field, list) in [
+        ("clusterNames", &spec.placement.cluster_names),
+        ("exclude", &spec.placement.exclude),
+    ] {
+        for (i, name) in list.iter().enumerate() {
+            if !known(name) {
+                out.push(Diagnostic::warning(
+                    "unknown-cluster",
+                    o.node.span_at(&format!("/spec/placement/{field}/{i}")),
+                    format!("no cluster `{name}` in the inventory"),
+                ));
+            }
+        }
+    }
+    let p = &spec.placement;
+    for (i, ov) in spec.overrides.iter().enumerate() {
+        if ov.clusters.is_empty() {
+            out.push(err(
+                o,
+                &format!("/spec/overrides/{i}"),
+                "an override needs `clusters`",
+            ));
+        }
+        for (j, name) in ov.clusters.iter().enumerate() {
+            let at = format!("/spec/overrides/{i}/clusters/{j}");
+            let reason = if !known(name) {
+                Some(format!("no cluster `{name}` in the inventory"))
+            } else if p.exclude.contains(name) {
+                Some(format!("cluster `{name}` is excluded by the placement"))
+            } else if !p.cluster_names.is_empty() && !p.cluster_names.contains(name) {
+                Some(format!(
+                    "cluster `{name}` is not among the placement's `clusterNames`"
+                ))
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                out.push(
+                    Diagnostic::error("override-cluster", o.node.span_at(&at), reason).with_note(
+                        "an override may only name clusters the workload may be placed on",
+                    ),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Overrider rules the schema cannot express.
+pub fn overriders(o: &Object, spec: &api::OverrideSpec) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut check = |ov: &api::Overriders, at: String| {
+        for (i, p) in ov.plaintext.iter().enumerate() {
+            if p.operator != "remove" && p.value.is_none() {
+                out.push(err(
+                    o,
+                    &format!("{at}/plaintext/{i}"),
+                    format!("plaintext operator `{}` needs a `value`", p.operator),
+                ));
+            }
+        }
+        for (i, f) in ov.field_overrider.iter().enumerate() {
+            if f.json.is_empty() == f.yaml.is_empty() {
+                out.push(err(
+                    o,
+                    &format!("{at}/fieldOverrider/{i}"),
+                    "a field overrider needs exactly one of `json` and `yaml`",
+                ));
+            }
+        }
+        for (i, im) in ov.image_overrider.iter().enumerate() {
+            if im.operator != "remove" && im.value.is_empty() {
+                out.push(err(
+                    o,
+                    &format!("{at}/imageOverrider/{i}"),
+                    format!("image operator `{}` needs a `value`", im.operator),
+                ));
+            }
+        }
+    };
+    for (i, rule) in spec.override_rules.iter().enumerate() {
+        check(
+            &rule.overriders,
+            format!("/spec/overrideRules/{i}/overriders"),
+        );
+    }
+    if let Some(ov) = &spec.overriders {
+        check(ov, "/spec/overriders".into());
+    }
+    out
+}
+
+/// No two clusters with one name; no two objects with one group, kind, namespace and name; no two
+/// policies of one kind with one namespace and name. Names both places.
+pub fn duplicates(model: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut report = |what: String, first: &crate::model::Origin, second: &crate::model::Origin| {
+        out.push(
+            Diagnostic::error(
+                "duplicate",
+                second.span_at("/metadata/name"),
+                format!("{what} is defined twice"),
+            )
+            .with_related(first.span_at("/metadata/name"), "first defined here"),
+        );
+    };
+    let mut seen = BTreeMap::new();
+    for c in &model.clusters {
+        if let Some(first) = seen.insert(c.name.clone(), &c.origin) {
+            report(format!("cluster `{}`", c.name), first, &c.origin);
+        }
+    }
+    let mut seen = BTreeMap::new();
+    for r in &model.resources {
+        let key = (
+            r.id.group().to_owned(),
+            r.id.kind.clone(),
+            r.id.namespace.clone(),
+            r.id.name.clone(),
+        );
+        if let Some(first) = seen.insert(key, &r.origin) {
+            report(format!("`{}`", r.id), first, &r.origin);
+        }
+    }
+    let mut seen = BTreeMap::new();
+    for p in &model.propagation_policies {
+        let kind = if p.namespace.is_some() {
+            "PropagationPolicy"
+        } else {
+            "ClusterPropagationPolicy"
+        };
+        if let Some(first) = seen.insert((kind, p.namespace.clone(), p.name.clone()), &p.origin) {
+            report(
+                policy_name(kind, &p.namespace, &p.name, p.generated_for.is_some()),
+                first,
+                &p.origin,
+            );
+        }
+    }
+    let mut seen = BTreeMap::new();
+    for p in &model.override_policies {
+        let kind = if p.namespace.is_some() {
+            "OverridePolicy"
+        } else {
+            "ClusterOverridePolicy"
+        };
+        if let Some(first) = seen.insert((kind, p.namespace.clone(), p.name.clone()), &p.origin) {
+            report(
+                policy_name(kind, &p.namespace, &p.name, p.generated_for.is_some()),
+                first,
+                &p.origin,
+            );
+        }
+    }
+    out
+}
+
+fn policy_name(kind: &str, ns: &Option<String>, name: &str, generated: bool) -> String {
+    let base = match ns {
+        Some(ns) => format!("`{kind} {ns}/{name}`"),
+        None => format!("`{kind} {name}`"),
+    };
+    if generated {
+        format!("{base} (one is generated by a short-form workload of that name)")
+    } else {
+        base
+    }
+}

@@ -1,0 +1,59 @@
+//! The command line: clap arguments, and the exit codes every command shares.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Exit codes, the same for every command (documented in the README).
+pub mod exit {
+    /// Success: the input is valid (and, for `check`, the tree is up to date).
+    pub const OK: i32 = 0;
+    /// Differences found (`check`, `diff`).
+    pub const DIFFERENCES: i32 = 1;
+    /// The repository is invalid or a workload cannot be placed.
+    pub const INVALID: i32 = 2;
+    /// Usage or I/O error.
+    pub const USAGE_OR_IO: i32 = 3;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fanout",
+    version,
+    about = "A declarative GitOps compiler for multi-cluster Kubernetes: Karmada placement, offline",
+    after_help = "Exit codes: 0 success, 1 differences found, 2 invalid input or unplaceable workload, 3 usage or I/O error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the repository against the schemas and fanout's rules; report every problem at once.
+    Validate {
+        /// Repository root.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        output: Format,
+    },
+    /// Show where every workload lands, with replicas per cluster and why other clusters were left out.
+    Plan {
+        /// Repository root.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// `text` (a readable table) or `json` (the stable format of schema/plan.schema.json).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        output: Format,
+        /// Only this workload, as NAMESPACE/NAME (NAME for cluster-scoped objects); repeatable.
+        #[arg(long, value_name = "NS/NAME")]
+        workload: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}

@@ -1,0 +1,718 @@
+//! Replica division: how many replicas each selected cluster receives, as Karmada's scheduler assigns
+//! them on a first schedule (`AssignReplicas` in `pkg/scheduler/core/common.go`, `assignment.go`,
+//! `division_algorithm.go`, and the Webster dispenser of `pkg/util/helper/webstermethod.go`, `binding.go`).
+//!
+//! Input → output: the selected clusters in candidate order ([`Candidate`]: name, available replicas,
+//! overflow tier), the resolved [`Strategy`], the binding's replicas, whether it has replica
+//! requirements, whether overflow tiers are in use, and the template's uid. [`assign`] returns the
+//! clusters that receive replicas, sorted by name, or Karmada's error ([`DivideError`], whose `Display`
+//! is the message `AssignReplicas` returns; the scheduler itself prefixes it with
+//! `failed to assign replicas: `). [`divide_completions`] divides a Job's `.spec.completions` over the
+//! assigned clusters as the binding controller does; [`webster`] is the dispenser both use.
+//!
+//! How Karmada divides:
+//! - Duplicated: every cluster gets all the replicas; capacity is never checked;
+//! - static weight: Webster / Sainte-Laguë over the clusters with a positive weight (every cluster with
+//!   weight 1 when none has one); capacity is never checked;
+//! - dynamic weight: when the available replicas (summed as Go's `int32`) cover the replicas, Webster
+//!   with the available replicas as weights;
+//! - Aggregated: as dynamic weight, but only over the shortest prefix of the clusters sorted by available
+//!   replicas descending (Go's unstable `sort.Sort`, reproduced exactly) whose sum covers the replicas;
+//! - overflow tiers: tier by tier, each tier taking at most its summed available replicas, divided
+//!   inside the tier by the strategy; replicas left after the last tier are an error.
+//!
+//! Webster ties (equal quotient) go to the cluster with fewer seats, then to the smaller name, or to the
+//! larger name when the FNV-1a-32 hash of the uid is odd.
+//!
+//! Invariants: pure, deterministic, std only, never panics. Static weight, dynamic weight and Aggregated
+//! hand out exactly the replicas (when they succeed); dynamic weight and Aggregated never give a cluster
+//! more than its available replicas; results depend on the order of the candidates only through
+//! Aggregated's prefix (ties in available replicas keep candidate order up to 12 clusters, follow Go's
+//! pdqsort above). Webster quotients are compared exactly (cross-multiplication), and the seats are
+//! counted in closed form up to a few rounds before the end, so a huge replica count costs no more than
+//! a small one.
+//!
+//! Deliberately not done here:
+//! - steady mode: a later schedule that scales an existing assignment up or down (keeping the previous
+//!   clusters) is not reproduced yet; every call is a first schedule, which Karmada runs as a scale-up
+//!   from zero (hence the `failed to scale up: ` in its error);
+//! - `--enable-empty-workload-propagation` (re-adding every cluster with 0 replicas when a 0-replica
+//!   workload with requirements ends with none);
+//! - Go's float64 comparison of quotients and its `int32` overflow of `2 * seats + 1` above 2^30 seats:
+//!   they differ from exact arithmetic only for weights times seats beyond about 2^52;
+//! - multi-component workloads and an unsupported strategy: the caller never builds them.
+
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::fmt;
+
+/// A cluster and the replicas it receives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetCluster {
+    pub name: String,
+    pub replicas: i32,
+}
+
+/// One selected cluster in candidate order (already sorted by the caller: overflow tier asc, score desc,
+/// available desc, name asc).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub name: String,
+    /// The estimator's available replicas for this cluster (on a first schedule nothing is assigned yet).
+    pub available: i32,
+    /// The overflow tier: 0 for the active affinity term itself, i + 1 for its `overflowAffinities[i]`.
+    pub tier: usize,
+}
+
+/// The replica division strategy, resolved from the placement's `replicaScheduling`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    Duplicated,
+    Aggregated,
+    DynamicWeight,
+    /// weight per selected cluster, already resolved by the caller as "max weight of the matching
+    /// staticWeightList rules", 0 when none matched (a cluster missing from the list counts 0)
+    StaticWeight(Vec<(String, i64)>),
+}
+
+/// Why Karmada could not assign the replicas.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DivideError {
+    /// No cluster was selected.
+    NoClusters,
+    /// Dynamic weight or Aggregated: the available replicas, summed as Go's `int32` (wrapping), are fewer
+    /// than the replicas to place.
+    NotEnoughAvailable { available: i32 },
+    /// Overflow tiers: replicas were left over after the last tier.
+    TiersExhausted,
+}
+
+impl DivideError {
+    /// Whether Karmada reports this as an `UnschedulableError` (binding condition reason `Unschedulable`);
+    /// otherwise the reason is `SchedulerError`.
+    pub fn is_unschedulable(&self) -> bool {
+        !matches!(self, DivideError::NoClusters)
+    }
+}
+
+impl fmt::Display for DivideError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DivideError::NoClusters => f.write_str("no clusters available to schedule"),
+            // A first schedule runs Karmada's steady-mode scale-up, which wraps the unschedulable error.
+            DivideError::NotEnoughAvailable { available } => write!(
+                f,
+                "failed to scale up: Clusters available replicas {available} are not enough to schedule."
+            ),
+            DivideError::TiersExhausted => {
+                f.write_str("Clusters available replicas are not enough to schedule.")
+            }
+        }
+    }
+}
+
+impl std::error::Error for DivideError {}
+
+/// Karmada's AssignReplicas entry (§5.1) for a fresh schedule:
+/// - no candidates -> error;
+/// - replicas <= 0 and !has_requirements -> every selected cluster with 0;
+/// - otherwise the strategy; clusters with 0 replicas dropped from the result;
+/// - with overflow tiers in use (`tiered == true`: the active affinity term has `overflowAffinities`,
+///   even an empty list), fill tier by tier as `pkg/scheduler/core/common.go` does.
+///
+/// `uid` is the resource template's metadata.uid or "" (tie-break seed). Result sorted by cluster name.
+pub fn assign(
+    strategy: &Strategy,
+    replicas: i32,
+    has_requirements: bool,
+    candidates: &[Candidate],
+    tiered: bool,
+    uid: &str,
+) -> Result<Vec<TargetCluster>, DivideError> {
+    if candidates.is_empty() {
+        return Err(DivideError::NoClusters);
+    }
+    let mut result = if replicas > 0 || has_requirements {
+        if tiered {
+            assign_tiers(strategy, replicas, candidates, uid)?
+        } else {
+            assign_group(strategy, replicas, candidates, uid)?
+        }
+    } else {
+        // Non-workloads (and 0-replica workloads without requirements) go everywhere.
+        candidates.iter().map(|c| target(&c.name, 0)).collect()
+    };
+    result.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(result)
+}
+
+/// The Webster / Sainte-Laguë dispenser (pkg/util/helper/webstermethod.go): `seats` seats over
+/// (name, weight); each seat goes to the highest `weight / (2 * seats + 1)`.
+/// Ties: fewer seats first, then name ascending if uid is empty or FNV-1a-32(uid) is even, descending
+/// if odd. Quotients are compared exactly. A name listed twice keeps its last weight. Result listed by
+/// name ascending, zero-seat clusters included; empty when `weights` is.
+pub fn webster(seats: i32, weights: &[(String, i64)], uid: &str) -> Vec<TargetCluster> {
+    let mut votes: BTreeMap<&str, i64> = BTreeMap::new();
+    for (name, weight) in weights {
+        votes.insert(name, *weight);
+    }
+    let parties: Vec<(&str, i64)> = votes.into_iter().collect();
+    let weights: Vec<i64> = parties.iter().map(|p| p.1).collect();
+    let given = allocate(seats, &weights, name_descending(uid));
+    parties
+        .iter()
+        .zip(given)
+        .map(|((name, _), seats)| target(name, seats))
+        .collect()
+}
+
+/// Job completions (§5.8): divide `completions` over the clusters with their assigned replicas
+/// (parallelism) as weights, seed uid. Every cluster is listed, by name, zero included; an empty result
+/// (no clusters, or weights summing to 0) means Karmada leaves `.spec.completions` untouched.
+pub fn divide_completions(
+    completions: i32,
+    assigned: &[TargetCluster],
+    uid: &str,
+) -> Vec<TargetCluster> {
+    let weights: Vec<(String, i64)> = assigned
+        .iter()
+        .map(|t| (t.name.clone(), i64::from(t.replicas)))
+        .collect();
+    dispense(completions, &weights, uid)
+}
+
+fn target(name: &str, replicas: i32) -> TargetCluster {
+    TargetCluster {
+        name: name.to_string(),
+        replicas,
+    }
+}
+
+/// Overflow tiers: tier by tier, each taking min(remaining, its summed available replicas).
+fn assign_tiers(
+    strategy: &Strategy,
+    replicas: i32,
+    candidates: &[Candidate],
+    uid: &str,
+) -> Result<Vec<TargetCluster>, DivideError> {
+    let mut tiers: BTreeMap<usize, Vec<Candidate>> = BTreeMap::new();
+    for c in candidates {
+        tiers.entry(c.tier).or_default().push(c.clone());
+    }
+    let mut result = Vec::new();
+    let mut remaining = replicas;
+    for group in tiers.values() {
+        let capacity: i64 = group.iter().map(|c| i64::from(c.available)).sum();
+        // Bounded above by `remaining`; the clamp only guards against negative available replicas.
+        let share = i64::from(remaining)
+            .min(capacity)
+            .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+        result.extend(assign_group(strategy, share, group, uid)?);
+        remaining = remaining.wrapping_sub(share);
+        if remaining <= 0 {
+            break;
+        }
+    }
+    if remaining > 0 {
+        return Err(DivideError::TiersExhausted);
+    }
+    Ok(result)
+}
+
+/// One strategy over one group of clusters (all candidates, or one tier); zero-replica clusters dropped.
+fn assign_group(
+    strategy: &Strategy,
+    replicas: i32,
+    group: &[Candidate],
+    uid: &str,
+) -> Result<Vec<TargetCluster>, DivideError> {
+    let result = match strategy {
+        Strategy::Duplicated => group.iter().map(|c| target(&c.name, replicas)).collect(),
+        Strategy::StaticWeight(rules) => static_weight(replicas, group, rules, uid),
+        Strategy::DynamicWeight => dynamic(replicas, group, false, uid)?,
+        Strategy::Aggregated => dynamic(replicas, group, true, uid)?,
+    };
+    Ok(result.into_iter().filter(|t| t.replicas > 0).collect())
+}
+
+fn static_weight(
+    replicas: i32,
+    group: &[Candidate],
+    rules: &[(String, i64)],
+    uid: &str,
+) -> Vec<TargetCluster> {
+    let mut resolved: BTreeMap<&str, i64> = BTreeMap::new();
+    for (name, weight) in rules {
+        let w = resolved.entry(name).or_insert(0);
+        *w = (*w).max(*weight);
+    }
+    let mut list: Vec<(String, i64)> = group
+        .iter()
+        .filter_map(|c| {
+            let w = resolved.get(c.name.as_str()).copied().unwrap_or(0);
+            (w > 0).then(|| (c.name.clone(), w))
+        })
+        .collect();
+    if list.iter().fold(0i64, |s, w| s.wrapping_add(w.1)) == 0 {
+        list = group.iter().map(|c| (c.name.clone(), 1)).collect();
+    }
+    dispense(replicas, &list, uid)
+}
+
+/// Dynamic weight and Aggregated on a first schedule (Karmada's steady scale-up from zero).
+fn dynamic(
+    replicas: i32,
+    group: &[Candidate],
+    aggregated: bool,
+    uid: &str,
+) -> Result<Vec<TargetCluster>, DivideError> {
+    if replicas <= 0 {
+        // Nothing to add: Karmada returns the (empty) previous result.
+        return Ok(Vec::new());
+    }
+    let mut available: Vec<(String, i32)> = group
+        .iter()
+        .map(|c| (c.name.clone(), c.available))
+        .collect();
+    go_sort(&mut available, |a, b| a.1 > b.1);
+    let sum = available.iter().fold(0i32, |s, a| s.wrapping_add(a.1));
+    if sum < replicas {
+        return Err(DivideError::NotEnoughAvailable { available: sum });
+    }
+    if aggregated {
+        let mut prefix = 0i32;
+        if let Some(end) = available.iter().position(|a| {
+            prefix = prefix.wrapping_add(a.1);
+            prefix >= replicas
+        }) {
+            available.truncate(end + 1);
+        }
+    }
+    let weights: Vec<(String, i64)> = available
+        .into_iter()
+        .map(|(name, a)| (name, i64::from(a)))
+        .collect();
+    Ok(dispense(replicas, &weights, uid))
+}
+
+/// Karmada's `Dispenser` with no initial result: nothing when the weights sum (Go `int64`) to 0.
+fn dispense(replicas: i32, weights: &[(String, i64)], uid: &str) -> Vec<TargetCluster> {
+    if weights.iter().fold(0i64, |s, w| s.wrapping_add(w.1)) == 0 {
+        return Vec::new();
+    }
+    webster(replicas, weights, uid)
+}
+
+/// Karmada's uid tie-break: larger names win ties when FNV-1a-32 of the uid is odd.
+fn name_descending(uid: &str) -> bool {
+    !uid.is_empty() && fnv1a32(uid.as_bytes()) & 1 == 1
+}
+
+fn fnv1a32(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5u32, |h, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// Webster seats for parties listed by name ascending (distinct names); returns seats per party.
+fn allocate(seats: i32, weights: &[i64], descending: bool) -> Vec<i32> {
+    let k = weights.len();
+    let mut given = vec![0i32; k];
+    if seats <= 0 || k == 0 {
+        return given;
+    }
+    // Rank in tie order: the party with the smaller rank wins a full tie.
+    let rank = |i: usize| if descending { k - 1 - i } else { i };
+    let positive: Vec<usize> = (0..k).filter(|&i| weights[i] > 0).collect();
+    if positive.is_empty() {
+        allocate_without_positive(seats, weights, &rank, &mut given);
+        return given;
+    }
+    // Closed form for the bulk: with lambda = W / (2 * seats - k) over the positive parties, every
+    // quotient above lambda is among the first seats handed out (their count is below `seats`), so each
+    // party starts with the number of its quotients above lambda; the heap hands out the rest in order.
+    let total: i128 = positive.iter().map(|&i| i128::from(weights[i])).sum();
+    let divisor = 2 * i128::from(seats) - positive.len() as i128;
+    let mut left = seats;
+    if divisor > 0 {
+        for &i in &positive {
+            let q = i128::from(weights[i]) * divisor;
+            // number of odd o with o * total < q
+            let below = (q - 1) / total;
+            let count = i32::try_from((below + 1) / 2).unwrap_or(i32::MAX).min(left);
+            given[i] = count;
+            left -= count;
+        }
+    }
+    let mut heap: BinaryHeap<Party> = positive
+        .iter()
+        .map(|&i| Party {
+            index: i,
+            weight: weights[i],
+            seats: given[i],
+            rank: rank(i),
+        })
+        .collect();
+    while left > 0 {
+        let Some(mut next) = heap.pop() else { break };
+        next.seats += 1;
+        given[next.index] = next.seats;
+        left -= 1;
+        heap.push(next);
+    }
+    given
+}
+
+/// No positive weight. Zero-weight parties (quotient 0) outrank negative ones and share the seats round
+/// robin in tie order; with only negative weights the best party wins the first seat and, its quotient
+/// only rising, every later one.
+fn allocate_without_positive(
+    seats: i32,
+    weights: &[i64],
+    rank: &dyn Fn(usize) -> usize,
+    given: &mut [i32],
+) {
+    let mut zeros: Vec<usize> = (0..weights.len()).filter(|&i| weights[i] == 0).collect();
+    if zeros.is_empty() {
+        let best = (0..weights.len()).max_by(|&a, &b| {
+            weights[a]
+                .cmp(&weights[b])
+                .then_with(|| rank(b).cmp(&rank(a)))
+        });
+        if let Some(best) = best {
+            given[best] = seats;
+        }
+        return;
+    }
+    zeros.sort_by_key(|&i| rank(i));
+    let n = zeros.len() as i64;
+    let each = i64::from(seats) / n;
+    let extra = i64::from(seats) % n;
+    for (position, &i) in zeros.iter().enumerate() {
+        let share = each + i64::from((position as i64) < extra);
+        given[i] = i32::try_from(share).unwrap_or(i32::MAX);
+    }
+}
+
+/// A heap entry: the greatest entry gets the next seat.
+#[derive(Debug, PartialEq, Eq)]
+struct Party {
+    index: usize,
+    weight: i64,
+    seats: i32,
+    rank: usize,
+}
+
+impl Ord for Party {
+    fn cmp(&self, other: &Self) -> Ordering {
+        quotient_cmp(self.weight, self.seats, other.weight, other.seats)
+            .then_with(|| other.seats.cmp(&self.seats))
+            .then_with(|| other.rank.cmp(&self.rank))
+    }
+}
+
+impl PartialOrd for Party {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Compares w_a / (2 s_a + 1) with w_b / (2 s_b + 1) exactly (denominators are positive).
+fn quotient_cmp(w_a: i64, s_a: i32, w_b: i64, s_b: i32) -> Ordering {
+    let d_a = 2 * i128::from(s_a) + 1;
+    let d_b = 2 * i128::from(s_b) + 1;
+    (i128::from(w_a) * d_b).cmp(&(i128::from(w_b) * d_a))
+}
+
+/// Go's `sort.Sort` (pattern-defeating quicksort, Go 1.19+, with the 64-bit xorshift of current Go),
+/// reproduced step for step so that elements that compare equal end in the same order as in Karmada.
+/// Insertion sort, hence stable, up to 12 elements.
+fn go_sort<T>(data: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    let n = data.len();
+    if n <= 1 {
+        return;
+    }
+    let limit = bits_len(n);
+    let mut sorter = GoSort { data, less };
+    sorter.pdqsort(0, n, limit);
+}
+
+fn bits_len(n: usize) -> u32 {
+    usize::BITS - n.leading_zeros()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Hint {
+    Unknown,
+    Increasing,
+    Decreasing,
+}
+
+struct GoSort<'a, T, F> {
+    data: &'a mut [T],
+    less: F,
+}
+
+impl<T, F: Fn(&T, &T) -> bool> GoSort<'_, T, F> {
+    fn lt(&self, i: usize, j: usize) -> bool {
+        (self.less)(&self.data[i], &self.data[j])
+    }
+
+    fn swap(&mut self, i: usize, j: usize) {
+        self.data.swap(i, j);
+    }
+
+    fn insertion_sort(&mut self, a: usize, b: usize) {
+        for i in a + 1..b {
+            let mut j = i;
+            while j > a && self.lt(j, j - 1) {
+                self.swap(j, j - 1);
+                j -= 1;
+            }
+        }
+    }
+
+    fn sift_down(&mut self, lo: usize, hi: usize, first: usize) {
+        let mut root = lo;
+        loop {
+            let mut child = 2 * root + 1;
+            if child >= hi {
+                return;
+            }
+            if child + 1 < hi && self.lt(first + child, first + child + 1) {
+                child += 1;
+            }
+            if !self.lt(first + root, first + child) {
+                return;
+            }
+            self.swap(first + root, first + child);
+            root = child;
+        }
+    }
+
+    fn heap_sort(&mut self, a: usize, b: usize) {
+        let hi = b - a;
+        if hi == 0 {
+            return;
+        }
+        for i in (0..=(hi - 1) / 2).rev() {
+            self.sift_down(i, hi, a);
+        }
+        for i in (0..hi).rev() {
+            self.swap(a, a + i);
+            self.sift_down(0, i, a);
+        }
+    }
+
+    fn pdqsort(&mut self, mut a: usize, mut b: usize, mut limit: u32) {
+        const MAX_INSERTION: usize = 12;
+        let mut was_balanced = true;
+        let mut was_partitioned = true;
+        loop {
+            let length = b - a;
+            if length <= MAX_INSERTION {
+                self.insertion_sort(a, b);
+                return;
+            }
+            if limit == 0 {
+                self.heap_sort(a, b);
+                return;
+            }
+            if !was_balanced {
+                self.break_patterns(a, b);
+                limit -= 1;
+            }
+            let (mut pivot, mut hint) = self.choose_pivot(a, b);
+            if hint == Hint::Decreasing {
+                self.reverse_range(a, b);
+                pivot = (b - 1) - (pivot - a);
+                hint = Hint::Increasing;
+            }
+            if was_balanced
+                && was_partitioned
+                && hint == Hint::Increasing
+                && self.partial_insertion_sort(a, b)
+            {
+                return;
+            }
+            if a > 0 && !self.lt(a - 1, pivot) {
+                a = self.partition_equal(a, b, pivot);
+                continue;
+            }
+            let (mid, already_partitioned) = self.partition(a, b, pivot);
+            was_partitioned = already_partitioned;
+            let (left, right) = (mid - a, b - mid);
+            let threshold = length / 8;
+            if left < right {
+                was_balanced = left >= threshold;
+                self.pdqsort(a, mid, limit);
+                a = mid + 1;
+            } else {
+                was_balanced = right >= threshold;
+                self.pdqsort(mid + 1, b, limit);
+                b = mid;
+            }
+        }
+    }
+
+    /// Requires b - a >= 2 (pdqsort only partitions more than 12 elements).
+    fn partition(&mut self, a: usize, b: usize, pivot: usize) -> (usize, bool) {
+        self.swap(a, pivot);
+        let (mut i, mut j) = (a + 1, b - 1);
+        while i <= j && self.lt(i, a) {
+            i += 1;
+        }
+        while i <= j && !self.lt(j, a) {
+            j -= 1;
+        }
+        if i > j {
+            self.swap(j, a);
+            return (j, true);
+        }
+        self.swap(i, j);
+        i += 1;
+        j -= 1;
+        loop {
+            while i <= j && self.lt(i, a) {
+                i += 1;
+            }
+            while i <= j && !self.lt(j, a) {
+                j -= 1;
+            }
+            if i > j {
+                break;
+            }
+            self.swap(i, j);
+            i += 1;
+            j -= 1;
+        }
+        self.swap(j, a);
+        (j, false)
+    }
+
+    fn partition_equal(&mut self, a: usize, b: usize, pivot: usize) -> usize {
+        self.swap(a, pivot);
+        let (mut i, mut j) = (a + 1, b - 1);
+        loop {
+            while i <= j && !self.lt(a, i) {
+                i += 1;
+            }
+            while i <= j && self.lt(a, j) {
+                j -= 1;
+            }
+            if i > j {
+                return i;
+            }
+            self.swap(i, j);
+            i += 1;
+            j -= 1;
+        }
+    }
+
+    fn partial_insertion_sort(&mut self, a: usize, b: usize) -> bool {
+        const MAX_STEPS: usize = 5;
+        const SHORTEST_SHIFTING: usize = 50;
+        let mut i = a + 1;
+        for _ in 0..MAX_STEPS {
+            while i < b && !self.lt(i, i - 1) {
+                i += 1;
+            }
+            if i == b {
+                return true;
+            }
+            if b - a < SHORTEST_SHIFTING {
+                return false;
+            }
+            self.swap(i, i - 1);
+            // Shift the smaller one to the left (Go walks down to index 1, not to `a`).
+            if i - a >= 2 {
+                let mut j = i - 1;
+                while j >= 1 {
+                    if !self.lt(j, j - 1) {
+                        break;
+                    }
+                    self.swap(j, j - 1);
+                    j -= 1;
+                }
+            }
+            // Shift the greater one to the right.
+            if b - i >= 2 {
+                for j in i + 1..b {
+                    if !self.lt(j, j - 1) {
+                        break;
+                    }
+                    self.swap(j, j - 1);
+                }
+            }
+        }
+        false
+    }
+
+    fn break_patterns(&mut self, a: usize, b: usize) {
+        let length = b - a;
+        if length >= 8 {
+            let mut random = length as u64;
+            let modulus = 1usize << bits_len(length);
+            let middle = a + (length / 4) * 2;
+            for idx in middle - 1..=middle + 1 {
+                random ^= random << 13;
+                random ^= random >> 7;
+                random ^= random << 17;
+                let mut other = (random as usize) & (modulus - 1);
+                if other >= length {
+                    other -= length;
+                }
+                self.swap(idx, a + other);
+            }
+        }
+    }
+
+    fn choose_pivot(&mut self, a: usize, b: usize) -> (usize, Hint) {
+        const SHORTEST_NINTHER: usize = 50;
+        const MAX_SWAPS: usize = 4 * 3;
+        let l = b - a;
+        let mut swaps = 0;
+        let mut i = a + l / 4;
+        let mut j = a + l / 4 * 2;
+        let mut k = a + l / 4 * 3;
+        if l >= 8 {
+            if l >= SHORTEST_NINTHER {
+                i = self.median(i - 1, i, i + 1, &mut swaps);
+                j = self.median(j - 1, j, j + 1, &mut swaps);
+                k = self.median(k - 1, k, k + 1, &mut swaps);
+            }
+            j = self.median(i, j, k, &mut swaps);
+        }
+        let hint = match swaps {
+            0 => Hint::Increasing,
+            MAX_SWAPS => Hint::Decreasing,
+            _ => Hint::Unknown,
+        };
+        (j, hint)
+    }
+
+    fn order2(&self, a: usize, b: usize, swaps: &mut usize) -> (usize, usize) {
+        if self.lt(b, a) {
+            *swaps += 1;
+            (b, a)
+        } else {
+            (a, b)
+        }
+    }
+
+    fn median(&self, a: usize, b: usize, c: usize, swaps: &mut usize) -> usize {
+        let (a, b) = self.order2(a, b, swaps);
+        let (b, _) = self.order2(b, c, swaps);
+        let (_, b) = self.order2(a, b, swaps);
+        b
+    }
+
+    fn reverse_range(&mut self, a: usize, b: usize) {
+        let (mut i, mut j) = (a, b - 1);
+        while i < j {
+            self.swap(i, j);
+            i += 1;
+            j -= 1;
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Which policy claims each resource, and which resources a selector picks (karmada-semantics.md §1.3,
+//! `pkg/util/selector.go`, `pkg/detector/policy.go`).
+//!
+//! A PropagationPolicy of the resource's namespace always beats a ClusterPropagationPolicy; among
+//! candidates of one kind the highest explicit `priority` wins, then the best implicit priority (name match
+//! > label-selector match > match-all), then the smaller policy name. Namespaces Karmada never propagates
+//! are skipped. A short-form workload is always claimed by the policy generated from it; another policy that
+//! selects it by name is a conflict, reported as a diagnostic.
+
+use crate::affinity::labels_match;
+use crate::api::ResourceSelector;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Model, PropagationPolicy, Resource};
+
+/// How well a selector matches a resource (Karmada's `ImplicitPriority`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Match {
+    None,
+    All,
+    LabelSelector,
+    Name,
+}
+
+pub fn selector_match(resource: &Resource, s: &ResourceSelector) -> Match {
+    let ns = resource.id.namespace.as_deref().unwrap_or("");
+    if resource.id.api_version != s.api_version
+        || resource.id.kind != s.kind
+        || (!s.namespace.is_empty() && ns != s.namespace)
+    {
+        return Match::None;
+    }
+    if !s.name.is_empty() {
+        return if s.name == resource.id.name {
+            Match::Name
+        } else {
+            Match::None
+        };
+    }
+    match &s.label_selector {
+        None => Match::All,
+        Some(ls) if labels_match(ls, &resource.labels).is_ok() => Match::LabelSelector,
+        Some(_) => Match::None,
+    }
+}
+
+/// The best match over a list of selectors (an empty list matches nothing).
+pub fn best_match(resource: &Resource, selectors: &[ResourceSelector]) -> Match {
+    selectors
+        .iter()
+        .map(|s| selector_match(resource, s))
+        .max()
+        .unwrap_or(Match::None)
+}
+
+/// Whether Karmada would ever propagate an object of this namespace and kind.
+pub fn never_propagated(resource: &Resource) -> Option<&'static str> {
+    let ns = resource.id.namespace.as_deref().unwrap_or("");
+    if ns == "karmada-system" || ns == "karmada-cluster" || ns.starts_with("karmada-es-") {
+        return Some("Karmada never propagates objects of its own namespaces");
+    }
+    if ns.starts_with("kube-") {
+        return Some(
+            "Karmada skips `kube-*` namespaces by default (--skipped-propagating-namespaces)",
+        );
+    }
+    if resource
+        .labels
+        .contains_key("resourcetemplate.karmada.io/claimed-by")
+    {
+        return Some("claimed by another controller (`resourcetemplate.karmada.io/claimed-by`)");
+    }
+    None
+}
+
+/// For each resource (same order as `model.resources`), the index of the policy that claims it.
+pub fn claims(model: &Model) -> (Vec<Option<usize>>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let claims = model
+        .resources
+        .iter()
+        .map(|r| {
+            if r.short_form {
+                for p in &model.propagation_policies {
+                    if p.generated_for.is_none() && best_match(r, &p.selectors) == Match::Name {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                "policy-conflict",
+                                p.origin.span_at("/spec/resourceSelectors"),
+                                format!("`{}` is a short-form workload placed by its own `placement`; this policy also selects it by name", r.id),
+                            )
+                            .with_related(r.origin.span_at("/spec/placement"), "placed here"),
+                        );
+                    }
+                }
+                return model
+                    .propagation_policies
+                    .iter()
+                    .position(|p| p.generated_for.as_ref() == Some(&r.id));
+            }
+            if never_propagated(r).is_some() {
+                return None;
+            }
+            claim(r, &model.propagation_policies)
+        })
+        .collect();
+    (claims, diagnostics)
+}
+
+fn claim(resource: &Resource, policies: &[PropagationPolicy]) -> Option<usize> {
+    let best = |namespaced: bool| {
+        policies
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.generated_for.is_none() && p.namespace.is_some() == namespaced)
+            .filter(|(_, p)| !namespaced || p.namespace == resource.id.namespace)
+            .filter_map(|(i, p)| {
+                let m = best_match(resource, &p.selectors);
+                (m != Match::None).then_some((i, p, m))
+            })
+            .min_by(|(_, a, am), (_, b, bm)| {
+                b.priority
+                    .cmp(&a.priority)
+                    .then(bm.cmp(am))
+                    .then(a.name.cmp(&b.name))
+            })
+            .map(|(i, _, _)| i)
+    };
+    if resource.id.namespace.is_some() {
+        if let Some(i) = best(true) {
+            return Some(i);
+        }
+    }
+    best(false)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,535 @@
+//! Placement: for every resource, the clusters it lands on and the replicas each gets, as Karmada's
+//! scheduler decides them on a first (fresh) schedule.
+//!
+//! Per resource: the claiming policy (`matching`), the binding's replicas and per-pod requirements
+//! (karmada-semantics.md §6.1, [`estimate`]), then for each active affinity term (§2.3, failing over term
+//! by term): the filters in a fixed order (APIEnablement, TaintToleration, ClusterAffinity,
+//! SpreadConstraint), available replicas per cluster (§3), candidate order and spread selection
+//! ([`spread`]), replica assignment ([`divide`]), and Job completions (§5.8). Every cluster left out keeps a
+//! reason a reviewer can act on; failures carry Karmada's own message.
+//!
+//! Pure: the model in, decisions out. Karmada runs its filter plugins in Go map order, so when a cluster
+//! fails several filters Karmada's `0/N clusters are available` text may name another one of them; fanout
+//! always names the first in the order above.
+
+use crate::affinity::{cluster_matches, taint_string, untolerated_taint};
+use crate::api::ClusterAffinity;
+use crate::divide::{self, Strategy};
+use crate::estimate::{self, ReplicaRequirements, ResourceModel, ResourceSummary};
+use crate::matching::{self, never_propagated};
+use crate::model::{Affinity, Cluster, Model, PropagationPolicy, Resource, Scheduling};
+use crate::spread::{self, Mode, SpreadField};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The decision for one resource.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decision {
+    /// Index into `model.resources`.
+    pub resource: usize,
+    /// Index into `model.propagation_policies` of the claiming policy.
+    pub policy: Option<usize>,
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// No policy propagates it (or Karmada never would); it is rendered nowhere.
+    NotPropagated {
+        reason: String,
+    },
+    Placed(Placed),
+    /// The scheduler fails; the message is Karmada's.
+    Failed {
+        error: String,
+        rejected: Vec<Rejection>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placed {
+    /// By cluster name.
+    pub targets: Vec<Target>,
+    pub rejected: Vec<Rejection>,
+    /// A workload (Deployment, StatefulSet, ReplicaSet, Job, Pod): replicas are meaningful.
+    pub workload: bool,
+    /// The `clusterAffinities` term that succeeded.
+    pub affinity_term: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub cluster: String,
+    /// Replicas (Job: parallelism) for workloads; `None` for other objects.
+    pub replicas: Option<i32>,
+    /// Job completions on this cluster when Karmada divides them.
+    pub completions: Option<i32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub cluster: String,
+    pub reason: String,
+}
+
+impl Placed {
+    /// Sum of replicas over the clusters; `None` for non-workloads.
+    pub fn total_replicas(&self) -> Option<i64> {
+        self.workload.then(|| {
+            self.targets
+                .iter()
+                .map(|t| i64::from(t.replicas.unwrap_or(0)))
+                .sum()
+        })
+    }
+}
+
+/// What Karmada's interpreter reads from a resource (§6.1) with API defaults applied (§9).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Binding {
+    pub replicas: i32,
+    pub requirements: Option<ReplicaRequirements>,
+    pub workload: bool,
+    pub job_completions: Option<i32>,
+}
+
+fn int(v: Option<&Value>) -> Option<i32> {
+    v.and_then(Value::as_i64)
+        .map(|n| n.clamp(0, i64::from(i32::MAX)) as i32)
+}
+
+pub fn binding(resource: &Resource) -> Binding {
+    let body = &resource.body;
+    let spec = |p: &str| body.pointer(&format!("/spec/{p}"));
+    let (replicas, pod_spec, workload, completions) =
+        match (resource.id.group(), resource.id.kind.as_str()) {
+            ("apps", "Deployment" | "ReplicaSet" | "StatefulSet") => (
+                int(spec("replicas")).unwrap_or(1),
+                spec("template/spec"),
+                true,
+                None,
+            ),
+            ("batch", "Job") => {
+                let parallelism = int(spec("parallelism")).unwrap_or(1);
+                let completions = int(spec("completions"));
+                (
+                    parallelism.min(completions.unwrap_or(parallelism)),
+                    spec("template/spec"),
+                    true,
+                    completions,
+                )
+            }
+            ("", "Pod") => (1, spec(""), true, None),
+            _ => (0, None, false, None),
+        };
+    Binding {
+        replicas,
+        requirements: pod_spec.and_then(estimate::replica_requirements),
+        workload,
+        job_completions: completions,
+    }
+}
+
+/// The per-cluster capacity inputs, converted once.
+struct Capacity {
+    summary: Option<ResourceSummary>,
+    models: Vec<ResourceModel>,
+}
+
+fn capacity(c: &Cluster) -> Capacity {
+    let summary = c.resource_summary.as_ref().map(|s| ResourceSummary {
+        allocatable: estimate::resource_list(&s.allocatable),
+        allocated: estimate::resource_list(&s.allocated),
+        allocating: estimate::resource_list(&s.allocating),
+        allocatable_modelings: s
+            .allocatable_modelings
+            .iter()
+            .map(|m| estimate::AllocatableModeling {
+                grade: m.grade,
+                count: m.count,
+            })
+            .collect(),
+    });
+    let models = c
+        .resource_models
+        .iter()
+        .map(|m| ResourceModel {
+            grade: m.grade,
+            ranges: m
+                .ranges
+                .iter()
+                .map(|r| estimate::ResourceModelRange {
+                    name: r.name.clone(),
+                    min: crate::quantity::Quantity::from_json(&r.min).unwrap_or_default(),
+                    max: crate::quantity::Quantity::from_json(&r.max).unwrap_or_default(),
+                })
+                .collect(),
+        })
+        .collect();
+    Capacity {
+        summary,
+        models: estimate::cluster_resource_models(models),
+    }
+}
+
+/// Place every resource of the model.
+pub fn place(model: &Model) -> Vec<Decision> {
+    let (claims, _) = matching::claims(model);
+    let capacities: Vec<Capacity> = model.clusters.iter().map(capacity).collect();
+    model
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Decision {
+            resource: i,
+            policy: claims[i],
+            outcome: match claims[i] {
+                None => Outcome::NotPropagated {
+                    reason: never_propagated(r)
+                        .unwrap_or("no PropagationPolicy or ClusterPropagationPolicy selects it")
+                        .to_owned(),
+                },
+                Some(p) => schedule(model, &capacities, r, &model.propagation_policies[p]),
+            },
+        })
+        .collect()
+}
+
+fn schedule(
+    model: &Model,
+    capacities: &[Capacity],
+    resource: &Resource,
+    policy: &PropagationPolicy,
+) -> Outcome {
+    let binding = binding(resource);
+    let terms: Vec<(Option<&str>, Vec<&ClusterAffinity>, bool)> = match &policy.placement.affinity {
+        Affinity::All => vec![(None, Vec::new(), false)],
+        Affinity::Single(a) => vec![(None, vec![a], false)],
+        Affinity::Terms(terms) => terms
+            .iter()
+            .map(|t| {
+                let mut list = vec![&t.affinity];
+                if binding.workload {
+                    list.extend(t.overflow_affinities.iter());
+                }
+                (
+                    Some(t.affinity_name.as_str()),
+                    list,
+                    binding.workload && !t.overflow_affinities.is_empty(),
+                )
+            })
+            .collect(),
+    };
+    let mut first_failure = None;
+    for (name, affinities, tiered) in terms {
+        match schedule_term(
+            model,
+            capacities,
+            resource,
+            policy,
+            &binding,
+            &affinities,
+            tiered,
+        ) {
+            Ok(mut placed) => {
+                placed.affinity_term = name.map(str::to_owned);
+                return Outcome::Placed(placed);
+            }
+            Err(failure) => {
+                first_failure.get_or_insert(failure);
+            }
+        }
+    }
+    let (error, rejected) = first_failure.unwrap_or_default();
+    Outcome::Failed { error, rejected }
+}
+
+/// One scheduling attempt with one affinity term active (`affinities[0]` is the term, the rest its
+/// overflow tiers).
+fn schedule_term(
+    model: &Model,
+    capacities: &[Capacity],
+    resource: &Resource,
+    policy: &PropagationPolicy,
+    binding: &Binding,
+    affinities: &[&ClusterAffinity],
+    tiered: bool,
+) -> Result<Placed, (String, Vec<Rejection>)> {
+    let placement = &policy.placement;
+    let mut rejected = Vec::new();
+    let mut karmada_reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut taint_reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let mut candidates = Vec::new();
+    for (i, c) in model.clusters.iter().enumerate() {
+        if c.deleting {
+            rejected.push(reject(c, "the cluster is being deleted".into()));
+            continue;
+        }
+        match filter(c, resource, placement, affinities) {
+            Ok(tier) => {
+                let available = estimate::available_replicas(
+                    binding.replicas,
+                    capacities[i].summary.as_ref(),
+                    &capacities[i].models,
+                    binding.requirements.as_ref(),
+                );
+                candidates.push(spread::Candidate {
+                    name: c.name.clone(),
+                    provider: c.provider.clone(),
+                    region: c.region.clone(),
+                    zones: c.zones.clone(),
+                    score: 0,
+                    available,
+                    tier,
+                });
+            }
+            Err(Rejected::Taint(taint, detail)) => {
+                *taint_reasons
+                    .entry(format!("cluster(s) had untolerated taint {{{taint}}}"))
+                    .or_default() += 1;
+                rejected.push(reject(c, detail));
+            }
+            Err(Rejected::Other(reason, detail)) => {
+                *karmada_reasons.entry(reason).or_default() += 1;
+                rejected.push(reject(c, detail));
+            }
+        }
+    }
+    if candidates.is_empty() {
+        let mut reasons: Vec<String> = karmada_reasons
+            .iter()
+            .map(|(r, n)| format!("{n} {r}"))
+            .chain(taint_reasons.iter().map(|(r, n)| format!("{n} {r}")))
+            .collect();
+        reasons.sort();
+        let detail = if reasons.is_empty() {
+            "no cluster exists".to_owned()
+        } else {
+            reasons.join(", ")
+        };
+        return Err((
+            format!(
+                "0/{} clusters are available: {detail}.",
+                model.clusters.len()
+            ),
+            rejected,
+        ));
+    }
+    spread::sort_candidates(&mut candidates);
+    let mode = match placement.scheduling {
+        Scheduling::Duplicated => Mode::Duplicated,
+        Scheduling::StaticWeight(_) => Mode::StaticWeight,
+        Scheduling::Aggregated | Scheduling::DynamicWeight => Mode::Divided,
+    };
+    let constraints: Vec<spread::SpreadConstraint> = placement
+        .spread_constraints
+        .iter()
+        .map(|s| spread::SpreadConstraint {
+            field: match s.spread_by_field.as_str() {
+                "cluster" => Some(SpreadField::Cluster),
+                "region" => Some(SpreadField::Region),
+                "zone" => Some(SpreadField::Zone),
+                "provider" => Some(SpreadField::Provider),
+                _ => None,
+            },
+            label: (!s.spread_by_label.is_empty()).then(|| s.spread_by_label.clone()),
+            min_groups: s.min_groups,
+            max_groups: s.max_groups,
+        })
+        .collect();
+    let selected = spread::select_clusters(&candidates, &constraints, binding.replicas, mode)
+        .map_err(|e| (format!("failed to select clusters: {e}"), rejected.clone()))?;
+    let chosen: BTreeSet<&str> = selected.iter().map(|c| c.name.as_str()).collect();
+    for c in candidates
+        .iter()
+        .filter(|c| !chosen.contains(c.name.as_str()))
+    {
+        rejected.push(Rejection {
+            cluster: c.name.clone(),
+            reason: "not selected by the spread constraints".into(),
+        });
+    }
+    let strategy = match &placement.scheduling {
+        Scheduling::Duplicated => Strategy::Duplicated,
+        Scheduling::Aggregated => Strategy::Aggregated,
+        Scheduling::DynamicWeight => Strategy::DynamicWeight,
+        Scheduling::StaticWeight(rules) => Strategy::StaticWeight(
+            selected
+                .iter()
+                .map(|c| {
+                    let cluster = model.clusters.iter().find(|m| m.name == c.name);
+                    let weight = rules
+                        .iter()
+                        .filter(|r| {
+                            cluster.is_some_and(|m| cluster_matches(m, &r.target_cluster).is_ok())
+                        })
+                        .map(|r| r.weight)
+                        .max()
+                        .unwrap_or(0);
+                    (c.name.clone(), weight)
+                })
+                .collect(),
+        ),
+    };
+    let divide_candidates: Vec<divide::Candidate> = selected
+        .iter()
+        .map(|c| divide::Candidate {
+            name: c.name.clone(),
+            available: c.available,
+            tier: c.tier,
+        })
+        .collect();
+    let assigned = divide::assign(
+        &strategy,
+        binding.replicas,
+        binding.requirements.is_some(),
+        &divide_candidates,
+        tiered,
+        &resource.uid,
+    )
+    .map_err(|e| (format!("failed to assign replicas: {e}"), rejected.clone()))?;
+    let landed: BTreeSet<&str> = assigned.iter().map(|t| t.name.as_str()).collect();
+    for c in selected
+        .iter()
+        .filter(|c| !landed.contains(c.name.as_str()))
+    {
+        rejected.push(Rejection {
+            cluster: c.name.clone(),
+            reason: format!("no replicas assigned ({} available)", c.available),
+        });
+    }
+    let divided = !matches!(placement.scheduling, Scheduling::Duplicated);
+    let completions: BTreeMap<String, i32> = match binding.job_completions {
+        Some(n) if divided && binding.replicas > 0 => {
+            divide::divide_completions(n, &assigned, &resource.uid)
+                .into_iter()
+                .map(|t| (t.name, t.replicas))
+                .collect()
+        }
+        _ => BTreeMap::new(),
+    };
+    let workload = binding.workload;
+    let targets = assigned
+        .iter()
+        .map(|t| Target {
+            cluster: t.name.clone(),
+            replicas: workload.then_some(t.replicas),
+            completions: if completions.is_empty() {
+                binding.job_completions.filter(|_| workload)
+            } else {
+                completions.get(&t.name).copied()
+            },
+        })
+        .collect();
+    rejected.sort_by(|a, b| a.cluster.cmp(&b.cluster));
+    Ok(Placed {
+        targets,
+        rejected,
+        workload,
+        affinity_term: None,
+    })
+}
+
+fn reject(c: &Cluster, reason: String) -> Rejection {
+    Rejection {
+        cluster: c.name.clone(),
+        reason,
+    }
+}
+
+enum Rejected {
+    /// Karmada's reason and fanout's detailed one.
+    Other(&'static str, String),
+    /// The taint (as Karmada prints it) and the detailed reason.
+    Taint(String, String),
+}
+
+/// The filter plugins, in fanout's fixed order; `Ok` gives the overflow tier.
+fn filter(
+    c: &Cluster,
+    resource: &Resource,
+    placement: &crate::model::Placement,
+    affinities: &[&ClusterAffinity],
+) -> Result<usize, Rejected> {
+    if let Some(apis) = &c.api_enablements {
+        let enabled = apis.list.iter().any(|a| {
+            a.group_version == resource.id.api_version
+                && a.resources.iter().any(|r| r.kind == resource.id.kind)
+        });
+        if !enabled {
+            return Err(Rejected::Other(
+                "cluster(s) did not have the API resource",
+                format!(
+                    "the cluster does not serve `{}` `{}`{}",
+                    resource.id.api_version,
+                    resource.id.kind,
+                    if apis.complete {
+                        ""
+                    } else {
+                        " (its API list is incomplete)"
+                    }
+                ),
+            ));
+        }
+    }
+    if let Some(taint) = untolerated_taint(c, &placement.tolerations) {
+        let t = taint_string(taint);
+        return Err(Rejected::Taint(
+            t.clone(),
+            format!("untolerated taint `{t}`"),
+        ));
+    }
+    let tier = if affinities.is_empty() {
+        0
+    } else {
+        let mut first_reason = None;
+        let mut tier = None;
+        for (i, a) in affinities.iter().enumerate() {
+            match cluster_matches(c, a) {
+                Ok(()) => {
+                    tier = Some(i);
+                    break;
+                }
+                Err(why) => {
+                    first_reason.get_or_insert(why);
+                }
+            }
+        }
+        match tier {
+            Some(t) => t,
+            None => {
+                return Err(Rejected::Other(
+                    "cluster(s) did not match the placement cluster affinity constraint",
+                    first_reason.unwrap_or_default(),
+                ));
+            }
+        }
+    };
+    for s in &placement.spread_constraints {
+        let missing = match s.spread_by_field.as_str() {
+            "provider" if c.provider.is_none() => {
+                Some(("cluster(s) did not have provider property", "provider"))
+            }
+            "region" if c.region.is_none() => {
+                Some(("cluster(s) did not have region property", "region"))
+            }
+            "zone" if c.zones.is_empty() => {
+                Some(("cluster(s) did not have zones property", "zones"))
+            }
+            _ => None,
+        };
+        if let Some((reason, field)) = missing {
+            return Err(Rejected::Other(
+                reason,
+                format!(
+                    "spreading by {} needs the cluster's `spec.{field}`, which is not set",
+                    s.spread_by_field
+                ),
+            ));
+        }
+    }
+    Ok(tier)
+}
+
+#[cfg(test)]
+mod tests;

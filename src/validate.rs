@@ -1,0 +1,45 @@
+//! Objects × the JSON Schemas in `schema/` → located diagnostics.
+//!
+//! Each object is checked against the schema of its class; every error is placed on the YAML node its
+//! JSON pointer names (on the key itself for unknown or unsupported fields). Objects that fail their
+//! schema are left out of resolution, so later stages only see well-typed input.
+
+use crate::classify::{Class, Object};
+use crate::diagnostic::Diagnostic;
+use crate::schemas::{SchemaKind, Schemas};
+
+pub fn schema_kind(class: Class) -> SchemaKind {
+    match class {
+        Class::Cluster => SchemaKind::Cluster,
+        Class::PropagationPolicy | Class::ClusterPropagationPolicy => SchemaKind::PropagationPolicy,
+        Class::OverridePolicy | Class::ClusterOverridePolicy => SchemaKind::OverridePolicy,
+        Class::ShortForm => SchemaKind::MulticloudDeployment,
+        Class::Resource => SchemaKind::Resource,
+    }
+}
+
+/// Validate every object; returns the objects that passed and the diagnostics of those that did not.
+pub fn validate(objects: Vec<Object>, schemas: &Schemas) -> (Vec<Object>, Vec<Diagnostic>) {
+    let mut valid = Vec::with_capacity(objects.len());
+    let mut diagnostics = Vec::new();
+    for o in objects {
+        let kind = match o.class {
+            Class::ShortForm if o.kind == crate::shortform::JOB_KIND => SchemaKind::MulticloudJob,
+            class => schema_kind(class),
+        };
+        let errors = schemas.validate(kind, &o.json());
+        if errors.is_empty() {
+            valid.push(o);
+            continue;
+        }
+        for e in errors {
+            let span = if e.key.is_some() {
+                o.node.key_span_at(&e.pointer)
+            } else {
+                o.node.span_at(&e.pointer)
+            };
+            diagnostics.push(Diagnostic::error("schema", span, e.message));
+        }
+    }
+    (valid, diagnostics)
+}

@@ -1,0 +1,98 @@
+//! Every folder under `fixtures/` is a case: `repo/` is the input repository, `expected/` holds what the
+//! real binary prints for it: `validate.txt` (exit code and stderr of `fanout validate`), and for valid
+//! repositories `plan.txt` and `plan.json` (stdout of `fanout plan`). The example repository is a case too.
+//! `UPDATE_GOLDEN=1 cargo test --test fixtures` rewrites the expectations; review them as a diff.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn run(repo: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_fanout"))
+        .args(args)
+        .arg(".")
+        .current_dir(repo)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run fanout");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn check(expected: &Path, actual: &str, failures: &mut Vec<String>) {
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        fs::create_dir_all(expected.parent().unwrap()).unwrap();
+        fs::write(expected, actual).unwrap();
+        return;
+    }
+    match fs::read_to_string(expected) {
+        Ok(want) if want == actual => {}
+        Ok(want) => failures.push(format!(
+            "{} differs\n--- expected\n{want}\n--- actual\n{actual}",
+            expected.display()
+        )),
+        Err(_) => failures.push(format!(
+            "{} is missing (run with UPDATE_GOLDEN=1)\n--- actual\n{actual}",
+            expected.display()
+        )),
+    }
+}
+
+fn cases() -> Vec<(PathBuf, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut cases: Vec<(PathBuf, PathBuf)> = fs::read_dir(root.join("fixtures"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("repo").is_dir())
+        .map(|p| (p.join("repo"), p.join("expected")))
+        .collect();
+    cases.push((
+        root.join("examples/multicloud"),
+        root.join("tests/expected/multicloud"),
+    ));
+    cases.sort();
+    cases
+}
+
+#[test]
+fn fixtures() {
+    let mut failures = Vec::new();
+    let cases = cases();
+    assert!(cases.len() > 1, "no fixtures found");
+    for (repo, expected) in &cases {
+        let name = repo
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let (code, _, stderr) = run(repo, &["validate"]);
+        check(
+            &expected.join("validate.txt"),
+            &format!("exit: {code}\n{stderr}"),
+            &mut failures,
+        );
+        let invalid_case = name.starts_with("err-");
+        if invalid_case && code == 0 {
+            failures.push(format!("{name}: an err- case must not validate"));
+        }
+        if !invalid_case && code != 0 {
+            failures.push(format!("{name}: validation failed:\n{stderr}"));
+        }
+        if code == 0 {
+            let (code, stdout, stderr) = run(repo, &["plan"]);
+            check(
+                &expected.join("plan.txt"),
+                &format!("exit: {code}\n{stderr}{stdout}"),
+                &mut failures,
+            );
+            let (_, stdout, _) = run(repo, &["plan", "--output", "json"]);
+            check(&expected.join("plan.json"), &stdout, &mut failures);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
