@@ -13,7 +13,8 @@
 //! - [`resolve`]: schema-valid objects → the typed [`model::Model`] (defaults, short forms expanded via
 //!   [`shortform`], semantic rules in [`checks`]); [`matching`] finds the policy claiming each resource.
 //! - [`place`]: the model → a decision per resource (filters in [`affinity`], capacity in [`estimate`],
-//!   spread selection in [`spread`], replica division in [`divide`]); [`plan`] prints decisions.
+//!   spread selection in [`spread`], replica division in [`divide`], dependencies in [`deps`]);
+//!   [`plan`] prints decisions.
 //!
 //! Invariants: every problem in the user's input is a [`diagnostic::Diagnostic`] with a span, never a
 //! panic; all diagnostics of a stage are collected before stopping; the same input gives the same output
@@ -24,6 +25,7 @@ pub mod api;
 pub mod checks;
 pub mod classify;
 pub mod config;
+pub mod deps;
 pub mod diagnostic;
 pub mod divide;
 pub mod estimate;

@@ -120,8 +120,9 @@ fn plan(repo: &Path, output: Format, workloads: &[String]) -> i32 {
         return exit::INVALID;
     }
     let model = &analysis.model;
-    let decisions = place::place(model);
+    let (decisions, found) = place::place(model);
     let mut notes = analysis.diagnostics.clone();
+    notes.extend(found);
     notes.extend(plan::idle_overrides(model, &decisions));
     diagnostic::sort(&mut notes, &loaded.sources);
     print_text(&notes, &loaded);

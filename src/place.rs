@@ -14,10 +14,12 @@
 
 use crate::affinity::{cluster_matches, taint_string, untolerated_taint};
 use crate::api::ClusterAffinity;
+use crate::deps;
+use crate::diagnostic::Diagnostic;
 use crate::divide::{self, Strategy};
 use crate::estimate::{self, ReplicaRequirements, ResourceModel, ResourceSummary};
 use crate::matching::{self, never_propagated};
-use crate::model::{Affinity, Cluster, Model, PropagationPolicy, Resource, Scheduling};
+use crate::model::{Affinity, Cluster, Model, ObjectRef, PropagationPolicy, Resource, Scheduling};
 use crate::spread::{self, Mode, SpreadField};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -55,6 +57,9 @@ pub struct Placed {
     pub workload: bool,
     /// The `clusterAffinities` term that succeeded.
     pub affinity_term: Option<String>,
+    /// Workloads whose `propagateDeps` brings this object along (Karmada's attached bindings); it goes to
+    /// the union of their clusters and its own.
+    pub required_by: Vec<ObjectRef>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,8 +177,15 @@ fn capacity(c: &Cluster) -> Capacity {
     }
 }
 
-/// Place every resource of the model.
-pub fn place(model: &Model) -> Vec<Decision> {
+/// Place every resource of the model, then let dependencies follow the workloads that reference them
+/// (`propagateDeps`, §6.3). A referenced object missing from the repository is a warning at the reference.
+pub fn place(model: &Model) -> (Vec<Decision>, Vec<Diagnostic>) {
+    let mut decisions = schedule_all(model);
+    let diagnostics = attach_dependencies(model, &mut decisions);
+    (decisions, diagnostics)
+}
+
+fn schedule_all(model: &Model) -> Vec<Decision> {
     let (claims, _) = matching::claims(model);
     let capacities: Vec<Capacity> = model.clusters.iter().map(capacity).collect();
     model
@@ -193,6 +205,90 @@ pub fn place(model: &Model) -> Vec<Decision> {
             },
         })
         .collect()
+}
+
+fn attach_dependencies(model: &Model, decisions: &mut [Decision]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let index: BTreeMap<(&str, &str, Option<&str>, &str), usize> = model
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            (
+                (
+                    r.id.api_version.as_str(),
+                    r.id.kind.as_str(),
+                    r.id.namespace.as_deref(),
+                    r.id.name.as_str(),
+                ),
+                i,
+            )
+        })
+        .collect();
+    let mut follows: BTreeMap<usize, (BTreeSet<String>, BTreeSet<ObjectRef>)> = BTreeMap::new();
+    for d in decisions.iter() {
+        let (Some(p), Outcome::Placed(placed)) = (d.policy, &d.outcome) else {
+            continue;
+        };
+        if !model.propagation_policies[p].propagate_deps || placed.targets.is_empty() {
+            continue;
+        }
+        let r = &model.resources[d.resource];
+        let ns = r.id.namespace.as_deref().unwrap_or("default");
+        for dep in deps::dependencies(&r.body, ns) {
+            let key = (
+                dep.api_version,
+                dep.kind,
+                Some(dep.namespace.as_str()),
+                dep.name.as_str(),
+            );
+            match index.get(&key) {
+                Some(&i) => {
+                    let entry = follows.entry(i).or_default();
+                    entry.0.extend(placed.targets.iter().map(|t| t.cluster.clone()));
+                    entry.1.insert(r.id.clone());
+                }
+                None => diagnostics.push(Diagnostic::warning(
+                    "missing-dependency",
+                    r.origin.span_at(&dep.pointer),
+                    format!(
+                        "`{}` references {} `{}/{}`, which is not in the repository; it will not be propagated",
+                        r.id, dep.kind, dep.namespace, dep.name
+                    ),
+                )),
+            }
+        }
+    }
+    for (i, (clusters, required_by)) in follows {
+        let d = &mut decisions[i];
+        let mut all: BTreeSet<String> = clusters;
+        let rejected = match &d.outcome {
+            Outcome::Placed(p) => {
+                all.extend(p.targets.iter().map(|t| t.cluster.clone()));
+                p.rejected
+                    .iter()
+                    .filter(|r| !all.contains(&r.cluster))
+                    .cloned()
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        d.outcome = Outcome::Placed(Placed {
+            targets: all
+                .into_iter()
+                .map(|cluster| Target {
+                    cluster,
+                    replicas: None,
+                    completions: None,
+                })
+                .collect(),
+            rejected,
+            workload: false,
+            affinity_term: None,
+            required_by: required_by.into_iter().collect(),
+        });
+    }
+    diagnostics
 }
 
 fn schedule(
@@ -427,6 +523,7 @@ fn schedule_term(
         rejected,
         workload,
         affinity_term: None,
+        required_by: Vec::new(),
     })
 }
 
@@ -532,4 +629,4 @@ fn filter(
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -78,7 +78,12 @@ pub fn to_json(model: &Model, decisions: &[&Decision]) -> Value {
             match &d.outcome {
                 Outcome::Failed { error, .. } => item["error"] = json!(error),
                 Outcome::NotPropagated { reason } => item["notPropagated"] = json!(reason),
-                Outcome::Placed(_) => {}
+                Outcome::Placed(p) => {
+                    if !p.required_by.is_empty() {
+                        item["requiredBy"] =
+                            p.required_by.iter().map(|r| json!(r.to_string())).collect();
+                    }
+                }
             }
             item
         })
@@ -126,10 +131,14 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
                         (Some(n), None) => format!("{n} replica{}", if n == 1 { "" } else { "s" }),
                         (None, _) => String::new(),
                     };
-                    let _ = writeln!(out, "  + {:width$}  {what}", t.cluster);
+                    let line = format!("  + {:width$}  {what}", t.cluster);
+                    let _ = writeln!(out, "{}", line.trim_end());
                 }
                 if let Some(total) = p.total_replicas() {
                     let _ = writeln!(out, "    {:width$}  {total} in all", "total");
+                }
+                for r in &p.required_by {
+                    let _ = writeln!(out, "    follows {r} (propagateDeps)");
                 }
                 if let Some(term) = &p.affinity_term {
                     let _ = writeln!(out, "    affinity term `{term}`");

@@ -54,6 +54,7 @@ fn policy(placement: &str) -> String {
 
 fn placed(m: &Model) -> Vec<(String, Vec<(String, Option<i32>)>)> {
     place(m)
+        .0
         .into_iter()
         .map(|d| {
             let name = m.resources[d.resource].id.name.clone();
@@ -87,7 +88,7 @@ fn duplicated_gives_every_cluster_the_full_count() {
         deployment("web", 3, false),
         policy("    replicaScheduling: {replicaSchedulingType: Duplicated}\n")
     ));
-    let decisions = place(&m);
+    let (decisions, _) = place(&m);
     let Outcome::Placed(p) = &decisions[0].outcome else {
         panic!("{decisions:?}")
     };
@@ -145,7 +146,7 @@ fn dynamic_weight_follows_available_replicas_and_fails_when_short() {
         deployment("web", 41, true),
         policy(dynamic)
     ));
-    let decisions = place(&m);
+    let (decisions, _) = place(&m);
     let Outcome::Failed { error, .. } = &decisions[0].outcome else {
         panic!("{decisions:?}")
     };
@@ -166,7 +167,7 @@ fn no_fit_is_karmadas_fit_error_with_sorted_reasons() {
         deployment("web", 1, false),
         policy("    clusterAffinity: {clusterNames: [a]}\n")
     ));
-    let decisions = place(&m);
+    let (decisions, _) = place(&m);
     let Outcome::Failed { error, rejected } = &decisions[0].outcome else {
         panic!("{decisions:?}")
     };
@@ -195,7 +196,7 @@ fn failover_terms_try_the_next_term_on_any_error() {
         deployment("web", 5, true),
         policy(terms)
     ));
-    let decisions = place(&m);
+    let (decisions, _) = place(&m);
     let Outcome::Placed(p) = &decisions[0].outcome else {
         panic!("{decisions:?}")
     };
@@ -230,7 +231,7 @@ fn job_completions_are_divided_by_parallelism() {
         cluster("b", "r1", "", ""),
         policy(weights)
     ));
-    let decisions = place(&m);
+    let (decisions, _) = place(&m);
     let Outcome::Placed(p) = &decisions[0].outcome else {
         panic!("{decisions:?}")
     };
@@ -259,7 +260,7 @@ fn deleting_clusters_and_missing_apis_are_left_out() {
         deployment("web", 2, false),
         policy("    clusterTolerations: []\n")
     ));
-    let decisions = place(&m);
+    let (decisions, _) = place(&m);
     let Outcome::Placed(p) = &decisions[0].outcome else {
         panic!("{decisions:?}")
     };
@@ -288,7 +289,7 @@ fn unclaimed_resources_are_not_propagated() {
         cluster("a", "r1", "", ""),
         deployment("web", 1, false)
     ));
-    let decisions = place(&m);
+    let (decisions, _) = place(&m);
     assert!(matches!(
         &decisions[0].outcome,
         Outcome::NotPropagated { .. }
