@@ -8,6 +8,7 @@ pub mod exit {
     /// Success: the input is valid (and, for `check`, the tree is up to date).
     pub const OK: i32 = 0;
     /// Differences found (`check`, `diff`).
+    #[allow(dead_code)]
     pub const DIFFERENCES: i32 = 1;
     /// The repository is invalid or a workload cannot be placed.
     pub const INVALID: i32 = 2;

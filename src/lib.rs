@@ -37,7 +37,6 @@ pub mod place;
 pub mod plan;
 pub mod quantity;
 pub mod resolve;
-#[path = "schemas_stub.rs"]
 pub mod schemas;
 pub mod shortform;
 pub mod source;

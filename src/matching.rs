@@ -2,10 +2,10 @@
 //! `pkg/util/selector.go`, `pkg/detector/policy.go`).
 //!
 //! A PropagationPolicy of the resource's namespace always beats a ClusterPropagationPolicy; among
-//! candidates of one kind the highest explicit `priority` wins, then the best implicit priority (name match
-//! > label-selector match > match-all), then the smaller policy name. Namespaces Karmada never propagates
-//! are skipped. A short-form workload is always claimed by the policy generated from it; another policy that
-//! selects it by name is a conflict, reported as a diagnostic.
+//! candidates of one kind the highest explicit `priority` wins, then the best implicit priority (a name
+//! match, then a label-selector match, then match-all), then the smaller policy name. Namespaces Karmada
+//! never propagates are skipped. A short-form workload is always claimed by the policy generated from
+//! it; another policy that selects it by name is a conflict, reported as a diagnostic.
 
 use crate::affinity::labels_match;
 use crate::api::ResourceSelector;

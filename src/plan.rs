@@ -21,7 +21,7 @@ pub fn filter<'a>(model: &Model, decisions: &'a [Decision], names: &[String]) ->
                     Some(ns) => format!("{ns}/{}", id.name),
                     None => id.name.clone(),
                 };
-                names.iter().any(|n| *n == full)
+                names.contains(&full)
             }
         })
         .collect()

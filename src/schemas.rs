@@ -111,11 +111,17 @@ pub fn schema_file(kind: SchemaKind) -> &'static str {
 /// One schema violation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SchemaError {
-    /// JSON pointer (RFC 6901) of the offending instance location; for an unknown/unsupported key, the pointer of that key's VALUE (e.g. "/spec/placement/clusterAfinity") so the caller can point at the key
+    /// JSON pointer (RFC 6901) of the offending instance location. For an unknown or unsupported
+    /// key, the pointer of that key's value (e.g. `/spec/placement/clusterAfinity`), so the caller
+    /// can point at the key.
     pub pointer: String,
-    /// one-line message, lower case, no trailing period, names in backticks; examples: "unknown field `clusterAfinity`", "`failover` is a Karmada field fanout does not support", "expected an integer, found a string", "`Sometimes` is not one of `Duplicated`, `Divided`", "`4 cores` is not a valid quantity"
+    /// One line, lower case, no trailing period, names in backticks: "unknown field
+    /// `clusterAfinity`", "`failover` is a Karmada field fanout does not support", "expected an
+    /// integer, found a string", "`Sometimes` is not one of `Duplicated`, `Divided`", "`4 cores`
+    /// is not a valid quantity".
     pub message: String,
-    /// the property name when the error is about a key itself (unknown/unsupported field), so the caller points at the key, not the value
+    /// The property name when the error is about a key itself (an unknown or unsupported
+    /// field), so the caller points at the key, not at its value.
     pub key: Option<String>,
 }
 
@@ -250,7 +256,7 @@ impl Schemas {
                     format!(
                         "expected {}, found {}",
                         literal(expected_value),
-                        shown(value)
+                        literal(value)
                     )
                 }),
             ValidationErrorKind::Required { property } => {
@@ -471,11 +477,6 @@ fn literal(value: &Value) -> String {
         Value::Array(_) | Value::Object(_) => describe(value).to_string(),
         _ => format!("`{}`", plain(value)),
     }
-}
-
-/// What was found, for "expected X, found Y": a scalar in backticks, else its type.
-fn shown(value: &Value) -> String {
-    literal(value)
 }
 
 fn enum_message(value: &Value, options: &Value) -> String {
@@ -935,6 +936,13 @@ mod tests {
     }
 
     #[test]
+    fn schemas_can_be_shared_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Schemas>();
+        shareable::<SchemaError>();
+    }
+
+    #[test]
     fn schema_files_are_named_after_their_kind() {
         assert_eq!(
             schema_file(SchemaKind::PropagationPolicy),
@@ -1085,6 +1093,15 @@ mod tests {
             "/spec/placement/workloadAffinity",
             "`workloadAffinity` is a Karmada field fanout does not support",
             Some("workloadAffinity"),
+        );
+        let policy = with(full_propagation_policy(), "/spec/association", json!(false));
+        assert_valid(SchemaKind::PropagationPolicy, &policy);
+        let policy = with(full_propagation_policy(), "/spec/association", json!(true));
+        assert_error(
+            &single(SchemaKind::PropagationPolicy, &policy),
+            "/spec/association",
+            "`association` is deprecated and ignored by Karmada: use `propagateDeps`",
+            None,
         );
         let policy = with(
             full_propagation_policy(),
@@ -1348,6 +1365,31 @@ mod tests {
     }
 
     #[test]
+    fn region_spread_needs_max_groups() {
+        let pointer = "/spec/placement/spread/regions";
+        let workload = with(short_form_deployment(), pointer, json!({"maxGroups": 2}));
+        assert_valid(SchemaKind::MulticloudDeployment, &workload);
+        let workload = with(short_form_deployment(), pointer, json!({"minGroups": 2}));
+        assert_error(
+            &single(SchemaKind::MulticloudDeployment, &workload),
+            pointer,
+            "missing field `maxGroups`",
+            None,
+        );
+        let workload = with(
+            short_form_deployment(),
+            "/spec/placement/spread/clusters/minGroups",
+            json!(0),
+        );
+        assert_error(
+            &single(SchemaKind::MulticloudDeployment, &workload),
+            "/spec/placement/spread/clusters/minGroups",
+            "expected at least 1, found 0",
+            None,
+        );
+    }
+
+    #[test]
     fn short_form_fields_of_the_other_kind_are_explained() {
         let job = with(short_form_job(), "/spec/replicas", json!(3));
         assert_error(
@@ -1522,6 +1564,20 @@ mod tests {
             "`metadata.name` is not one of `provider`, `region`, `zone`",
             None,
         );
+        let pointer = "/spec/placement/clusterTolerations/0/operator";
+        let toleration = with(full_propagation_policy(), pointer, json!("Gt"));
+        assert_error(
+            &single(SchemaKind::PropagationPolicy, &toleration),
+            pointer,
+            "`Gt` is not one of `Exists`, `Equal`",
+            None,
+        );
+        let pod_toleration = with(
+            live_deployment(),
+            "/spec/template/spec/tolerations/0",
+            json!({"key": "gpu-count", "operator": "Gt", "value": "2", "effect": "NoSchedule"}),
+        );
+        assert_valid(SchemaKind::Resource, &pod_toleration);
         let empty = with(
             full_propagation_policy(),
             "/spec/resourceSelectors",

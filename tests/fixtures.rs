@@ -96,3 +96,18 @@ fn fixtures() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// `fanout plan --output json` always matches its published schema.
+#[test]
+fn plan_json_follows_its_schema() {
+    let schemas = fanout::schemas::Schemas::new();
+    for (repo, _) in cases() {
+        let (code, stdout, _) = run(&repo, &["plan", "--output", "json"]);
+        if code == 3 || stdout.is_empty() {
+            continue;
+        }
+        let json: serde_json::Value = serde_json::from_str(&stdout).expect("plan prints JSON");
+        let errors = schemas.validate(fanout::schemas::SchemaKind::Plan, &json);
+        assert!(errors.is_empty(), "{}: {errors:?}", repo.display());
+    }
+}

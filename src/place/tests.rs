@@ -52,7 +52,9 @@ fn policy(placement: &str) -> String {
     )
 }
 
-fn placed(m: &Model) -> Vec<(String, Vec<(String, Option<i32>)>)> {
+type Targets = Vec<(String, Option<i32>)>;
+
+fn placed(m: &Model) -> Vec<(String, Targets)> {
     place(m)
         .0
         .into_iter()

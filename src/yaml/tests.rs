@@ -98,7 +98,7 @@ fn billion_laughs_is_a_clean_error_quickly() {
         let prev = format!("*a{}", i - 1);
         text.push_str(&format!(
             "a{i}: &a{i} [{}]\n",
-            vec![prev.as_str(); 10].join(", ")
+            [prev.as_str(); 10].join(", ")
         ));
     }
     let started = std::time::Instant::now();
