@@ -1036,12 +1036,12 @@ mod tests {
         assert_valid(SchemaKind::Config, &json!({}));
         let plan = json!({"workloads": [
             {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "shop", "name": "web",
-             "clusters": [{"name": "aws-eu-1", "replicas": 2}, {"name": "gcp-us-1", "replicas": 1}], "totalReplicas": 3,
+             "policy": "PropagationPolicy shop/web", "clusters": [{"name": "aws-eu-1", "replicas": 2}, {"name": "gcp-us-1", "replicas": 1}], "totalReplicas": 3,
              "rejected": [{"cluster": "aws-eu-3", "reason": "excluded"}]},
             {"apiVersion": "v1", "kind": "Namespace", "namespace": null, "name": "shop",
-             "clusters": [{"name": "aws-eu-1", "replicas": null}], "totalReplicas": null, "rejected": []},
+             "policy": "ClusterPropagationPolicy all", "requiredBy": ["Deployment shop/web"], "clusters": [{"name": "aws-eu-1", "replicas": null}], "totalReplicas": null, "rejected": []},
             {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "shop", "name": "big",
-             "clusters": [], "totalReplicas": null, "rejected": [], "error": "0/2 clusters are available"}
+             "policy": null, "clusters": [], "totalReplicas": null, "rejected": [], "error": "0/2 clusters are available"}
         ]});
         assert_valid(SchemaKind::Plan, &plan);
         let missing = without(plan, "/workloads/0/clusters/1/replicas");
