@@ -44,10 +44,8 @@ pub fn label_selector(o: &Object, s: &api::LabelSelector, at: &str) -> Vec<Diagn
 
 fn requirement(o: &Object, r: &api::Requirement, at: &str, label: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if label {
-        if let Err(why) = names::label_key(&r.key) {
-            out.push(err(o, &format!("{at}/key"), why));
-        }
+    if label && let Err(why) = names::label_key(&r.key) {
+        out.push(err(o, &format!("{at}/key"), why));
     }
     match r.operator.as_str() {
         "In" | "NotIn" if r.values.is_empty() => out.push(err(
@@ -118,10 +116,10 @@ pub fn affinity(o: &Object, a: &api::ClusterAffinity, at: &str) -> Vec<Diagnosti
 /// A Kubernetes toleration.
 pub fn toleration(o: &Object, t: &api::Toleration, at: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if !t.key.is_empty() {
-        if let Err(why) = names::label_key(&t.key) {
-            out.push(err(o, &format!("{at}/key"), why));
-        }
+    if !t.key.is_empty()
+        && let Err(why) = names::label_key(&t.key)
+    {
+        out.push(err(o, &format!("{at}/key"), why));
     }
     match t.operator.as_str() {
         "Exists" if !t.value.is_empty() => out.push(err(
@@ -258,14 +256,14 @@ pub fn resource(o: &Object, json: &Value) -> Vec<Diagnostic> {
     if o.kind == "Job" {
         let p = json.pointer("/spec/parallelism").and_then(Value::as_i64);
         let c = json.pointer("/spec/completions").and_then(Value::as_i64);
-        if let (Some(p), Some(c)) = (p, c) {
-            if p > c {
-                out.push(Diagnostic::warning(
+        if let (Some(p), Some(c)) = (p, c)
+            && p > c
+        {
+            out.push(Diagnostic::warning(
                     "parallelism",
                     o.node.span_at("/spec/parallelism"),
                     format!("`parallelism` ({p}) is more than `completions` ({c}); at most {c} pods run at once"),
                 ));
-            }
         }
     }
     out

@@ -8,7 +8,6 @@ pub mod exit {
     /// Success: the input is valid (and, for `check`, the tree is up to date).
     pub const OK: i32 = 0;
     /// Differences found (`check`, `diff`).
-    #[allow(dead_code)]
     pub const DIFFERENCES: i32 = 1;
     /// The repository is invalid or a workload cannot be placed.
     pub const INVALID: i32 = 2;
@@ -50,6 +49,33 @@ pub enum Command {
         /// Only this workload, as NAMESPACE/NAME (NAME for cluster-scoped objects); repeatable.
         #[arg(long, value_name = "NS/NAME")]
         workload: Vec<String>,
+    },
+    /// Write one manifest directory per cluster (only what changed; nothing unless everything is valid).
+    Render {
+        /// Repository root.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// Output directory [default: `output` of fanout.yaml, else REPO/rendered].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Only these clusters (repeatable); other clusters' files are left as they are.
+        #[arg(long = "cluster", value_name = "NAME")]
+        clusters: Vec<String>,
+        /// Print a unified diff of what changes (Secret values masked).
+        #[arg(long)]
+        diff: bool,
+        /// Print the selected clusters' objects as one YAML stream instead of writing files.
+        #[arg(long, conflicts_with = "diff")]
+        stdout: bool,
+    },
+    /// Render in memory and compare with the tree on disk; exit 1 with the diff when it is stale.
+    Check {
+        /// Repository root.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// Output directory [default: `output` of fanout.yaml, else REPO/rendered].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
 }
 

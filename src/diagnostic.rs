@@ -185,10 +185,10 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &Sources) -> serde_json:
                 "code": d.code,
                 "message": d.message,
             });
-            if let (Some(span), Some(obj)) = (d.span, item.as_object_mut()) {
-                if let Some(loc) = location(&span).as_object() {
-                    obj.extend(loc.clone());
-                }
+            if let (Some(span), Some(obj)) = (d.span, item.as_object_mut())
+                && let Some(loc) = location(&span).as_object()
+            {
+                obj.extend(loc.clone());
             }
             item["related"] = d
                 .related

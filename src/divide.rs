@@ -113,7 +113,7 @@ impl fmt::Display for DivideError {
 
 impl std::error::Error for DivideError {}
 
-/// Karmada's AssignReplicas entry (§5.1) for a fresh schedule:
+/// Karmada's `AssignReplicas` on a first schedule:
 /// - no candidates -> error;
 /// - replicas <= 0 and !has_requirements -> every selected cluster with 0;
 /// - otherwise the strategy; clusters with 0 replicas dropped from the result;
@@ -166,7 +166,7 @@ pub fn webster(seats: i32, weights: &[(String, i64)], uid: &str) -> Vec<TargetCl
         .collect()
 }
 
-/// Job completions (§5.8): divide `completions` over the clusters with their assigned replicas
+/// Job completions: divide `completions` over the clusters with their assigned replicas
 /// (parallelism) as weights, seed uid. Every cluster is listed, by name, zero included; an empty result
 /// (no clusters, or weights summing to 0) means Karmada leaves `.spec.completions` untouched.
 pub fn divide_completions(
@@ -720,11 +720,21 @@ impl<T, F: Fn(&T, &T) -> bool> GoSort<'_, T, F> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
+    use proptest::prelude::{
+        Just, ProptestConfig, any, prop_assert, prop_assert_eq, prop_oneof, proptest,
+    };
+    use proptest::strategy::Strategy as _;
 
     // The uids of Karmada's pkg/util/helper/binding_test.go.
     const EVEN_UID: &str = "4858ca61-3ff8-4095-8267-f3d059d8074c";
     const ODD_UID: &str = "d43fdeeb-d750-4e2b-bee3-64eb94534f4c";
+
+    type Weights = Vec<(String, i64)>;
+    type Outcome = Result<Vec<TargetCluster>, DivideError>;
+    /// (Go test case name, seats, weights, uid, expected)
+    type WebsterCase<'a> = (&'a str, i32, Weights, &'a str, Vec<TargetCluster>);
+    /// (Go test case name, strategy, replicas, candidates, expected)
+    type AssignCase<'a> = (&'a str, Strategy, i32, Vec<Candidate>, Outcome);
 
     fn tcs(list: &[(&str, i32)]) -> Vec<TargetCluster> {
         list.iter().map(|(n, r)| target(n, *r)).collect()
@@ -803,7 +813,7 @@ mod tests {
             ("PartyC", 30000),
             ("PartyD", 20000),
         ]);
-        let cases: Vec<(&str, i32, Vec<(String, i64)>, &str, Vec<TargetCluster>)> = vec![
+        let cases: Vec<WebsterCase> = vec![
             (
                 "ExampleAllocateWebsterSeats",
                 4,
@@ -811,15 +821,69 @@ mod tests {
                 "",
                 tcs(&[("Alpha", 2), ("Beta", 1), ("Gamma", 1)]),
             ),
-            ("classic example, round 1", 1, classic.clone(), "", tcs(&[("PartyA", 1), ("PartyB", 0), ("PartyC", 0), ("PartyD", 0)])),
-            ("classic example, round 2", 2, classic.clone(), "", tcs(&[("PartyA", 1), ("PartyB", 1), ("PartyC", 0), ("PartyD", 0)])),
-            ("classic example, round 3", 3, classic.clone(), "", tcs(&[("PartyA", 2), ("PartyB", 1), ("PartyC", 0), ("PartyD", 0)])),
-            ("classic example, round 4", 4, classic.clone(), "", tcs(&[("PartyA", 2), ("PartyB", 1), ("PartyC", 1), ("PartyD", 0)])),
-            ("classic example, round 5", 5, classic.clone(), "", tcs(&[("PartyA", 2), ("PartyB", 2), ("PartyC", 1), ("PartyD", 0)])),
-            ("classic example, round 6", 6, classic.clone(), "", tcs(&[("PartyA", 2), ("PartyB", 2), ("PartyC", 1), ("PartyD", 1)])),
-            ("classic example, round 7", 7, classic.clone(), "", tcs(&[("PartyA", 3), ("PartyB", 2), ("PartyC", 1), ("PartyD", 1)])),
-            ("classic example, round 8", 8, classic.clone(), "", tcs(&[("PartyA", 3), ("PartyB", 3), ("PartyC", 1), ("PartyD", 1)])),
-            ("empty party votes, expect nil result", 1, vec![], "", vec![]),
+            (
+                "classic example, round 1",
+                1,
+                classic.clone(),
+                "",
+                tcs(&[("PartyA", 1), ("PartyB", 0), ("PartyC", 0), ("PartyD", 0)]),
+            ),
+            (
+                "classic example, round 2",
+                2,
+                classic.clone(),
+                "",
+                tcs(&[("PartyA", 1), ("PartyB", 1), ("PartyC", 0), ("PartyD", 0)]),
+            ),
+            (
+                "classic example, round 3",
+                3,
+                classic.clone(),
+                "",
+                tcs(&[("PartyA", 2), ("PartyB", 1), ("PartyC", 0), ("PartyD", 0)]),
+            ),
+            (
+                "classic example, round 4",
+                4,
+                classic.clone(),
+                "",
+                tcs(&[("PartyA", 2), ("PartyB", 1), ("PartyC", 1), ("PartyD", 0)]),
+            ),
+            (
+                "classic example, round 5",
+                5,
+                classic.clone(),
+                "",
+                tcs(&[("PartyA", 2), ("PartyB", 2), ("PartyC", 1), ("PartyD", 0)]),
+            ),
+            (
+                "classic example, round 6",
+                6,
+                classic.clone(),
+                "",
+                tcs(&[("PartyA", 2), ("PartyB", 2), ("PartyC", 1), ("PartyD", 1)]),
+            ),
+            (
+                "classic example, round 7",
+                7,
+                classic.clone(),
+                "",
+                tcs(&[("PartyA", 3), ("PartyB", 2), ("PartyC", 1), ("PartyD", 1)]),
+            ),
+            (
+                "classic example, round 8",
+                8,
+                classic.clone(),
+                "",
+                tcs(&[("PartyA", 3), ("PartyB", 3), ("PartyC", 1), ("PartyD", 1)]),
+            ),
+            (
+                "empty party votes, expect nil result",
+                1,
+                vec![],
+                "",
+                vec![],
+            ),
             (
                 "party votes not empty, newSeats is 0, expect all seats 0",
                 0,
@@ -827,7 +891,13 @@ mod tests {
                 "",
                 tcs(&[("PartyA", 0), ("PartyB", 0)]),
             ),
-            ("both party votes and newSeats are 0, expect nil result", 0, vec![], "", vec![]),
+            (
+                "both party votes and newSeats are 0, expect nil result",
+                0,
+                vec![],
+                "",
+                vec![],
+            ),
             (
                 "tie-breaker is nil, expect break tie by name",
                 1,
@@ -863,18 +933,60 @@ mod tests {
         let ha = weights(&[("A", 2), ("B", 1)]);
         let brand_new = weights(&[("A", 170), ("B", 110), ("C", 60)]);
         let even = weights(&[("A", 1), ("B", 1)]);
-        let cases: Vec<(&str, i32, &Vec<(String, i64)>, &str, Vec<TargetCluster>)> = vec![
-            ("HA scenario with weight 2:1: assign 1 replica", 1, &ha, "", tcs(&[("A", 1), ("B", 0)])),
-            ("HA scenario with weight 2:1: assign 2 replicas", 2, &ha, "", tcs(&[("A", 1), ("B", 1)])),
-            ("HA scenario with weight 2:1: assign 3 replicas", 3, &ha, "", tcs(&[("A", 2), ("B", 1)])),
-            ("brand new assign 5 replicas", 5, &brand_new, "", tcs(&[("A", 2), ("B", 2), ("C", 1)])),
-            ("brand new assign 6 replicas", 6, &brand_new, "", tcs(&[("A", 3), ("B", 2), ("C", 1)])),
-            ("brand new assign 5 replicas with odd uuid", 5, &even, ODD_UID, tcs(&[("A", 2), ("B", 3)])),
-            ("brand new assign 5 replicas with even uuid", 5, &even, EVEN_UID, tcs(&[("A", 3), ("B", 2)])),
+        let cases: Vec<WebsterCase> = vec![
+            (
+                "HA scenario with weight 2:1: assign 1 replica",
+                1,
+                ha.clone(),
+                "",
+                tcs(&[("A", 1), ("B", 0)]),
+            ),
+            (
+                "HA scenario with weight 2:1: assign 2 replicas",
+                2,
+                ha.clone(),
+                "",
+                tcs(&[("A", 1), ("B", 1)]),
+            ),
+            (
+                "HA scenario with weight 2:1: assign 3 replicas",
+                3,
+                ha.clone(),
+                "",
+                tcs(&[("A", 2), ("B", 1)]),
+            ),
+            (
+                "brand new assign 5 replicas",
+                5,
+                brand_new.clone(),
+                "",
+                tcs(&[("A", 2), ("B", 2), ("C", 1)]),
+            ),
+            (
+                "brand new assign 6 replicas",
+                6,
+                brand_new.clone(),
+                "",
+                tcs(&[("A", 3), ("B", 2), ("C", 1)]),
+            ),
+            (
+                "brand new assign 5 replicas with odd uuid",
+                5,
+                even.clone(),
+                ODD_UID,
+                tcs(&[("A", 2), ("B", 3)]),
+            ),
+            (
+                "brand new assign 5 replicas with even uuid",
+                5,
+                even.clone(),
+                EVEN_UID,
+                tcs(&[("A", 3), ("B", 2)]),
+            ),
         ];
         for (name, seats, w, uid, want) in cases {
-            assert_eq!(webster(seats, w, uid), want, "{name}");
-            assert_eq!(dispense(seats, w, uid), want, "{name}");
+            assert_eq!(webster(seats, &w, uid), want, "{name}");
+            assert_eq!(dispense(seats, &w, uid), want, "{name}");
         }
     }
 
@@ -889,10 +1001,30 @@ mod tests {
         let ratio = tcs(&[("member1", 1), ("member2", 2), ("member3", 3)]);
         let cases: Vec<(&str, i32, Vec<TargetCluster>, Vec<TargetCluster>)> = vec![
             ("empty clusters", 10, vec![], vec![]),
-            ("1 cluster, 5 replicas, 10 sum", 10, one, tcs(&[("member1", 10)])),
-            ("3 cluster, 1:1:1, 12 sum", 12, even.clone(), tcs(&[("member1", 4), ("member2", 4), ("member3", 4)])),
-            ("3 cluster, 1:1:1, 10 sum", 10, even, tcs(&[("member1", 4), ("member2", 3), ("member3", 3)])),
-            ("3 cluster, 1:2:3, 13 sum", 13, ratio, tcs(&[("member1", 2), ("member2", 4), ("member3", 7)])),
+            (
+                "1 cluster, 5 replicas, 10 sum",
+                10,
+                one,
+                tcs(&[("member1", 10)]),
+            ),
+            (
+                "3 cluster, 1:1:1, 12 sum",
+                12,
+                even.clone(),
+                tcs(&[("member1", 4), ("member2", 4), ("member3", 4)]),
+            ),
+            (
+                "3 cluster, 1:1:1, 10 sum",
+                10,
+                even,
+                tcs(&[("member1", 4), ("member2", 3), ("member3", 3)]),
+            ),
+            (
+                "3 cluster, 1:2:3, 13 sum",
+                13,
+                ratio,
+                tcs(&[("member1", 2), ("member2", 4), ("member3", 7)]),
+            ),
             (
                 "completions found",
                 10,
@@ -901,7 +1033,11 @@ mod tests {
             ),
         ];
         for (name, completions, assigned, want) in cases {
-            assert_eq!(divide_completions(completions, &assigned, ""), want, "{name}");
+            assert_eq!(
+                divide_completions(completions, &assigned, ""),
+                want,
+                "{name}"
+            );
         }
     }
 
@@ -909,8 +1045,14 @@ mod tests {
     fn completions_edge_cases() {
         // Fewer completions than clusters: a cluster is listed with 0 (Karmada writes completions: 0).
         let assigned = tcs(&[("b", 1), ("a", 1)]);
-        assert_eq!(divide_completions(1, &assigned, ""), tcs(&[("a", 1), ("b", 0)]));
-        assert_eq!(divide_completions(1, &assigned, ODD_UID), tcs(&[("a", 0), ("b", 1)]));
+        assert_eq!(
+            divide_completions(1, &assigned, ""),
+            tcs(&[("a", 1), ("b", 0)])
+        );
+        assert_eq!(
+            divide_completions(1, &assigned, ODD_UID),
+            tcs(&[("a", 0), ("b", 1)])
+        );
         // Weights summing to 0: nothing, the template's completions stay.
         assert_eq!(divide_completions(4, &tcs(&[("a", 0)]), ""), vec![]);
         // Parallelism 3:1 over 8 completions.
@@ -929,28 +1071,56 @@ mod tests {
         let three = cands(&[("member1", 0), ("member2", 0), ("member3", 0)]);
         let two = cands(&[("member1", 0), ("member2", 0)]);
         let w321 = static_w(&[("member1", 3), ("member2", 2), ("member3", 1)]);
-        let cases: Vec<(&str, Strategy, i32, &Vec<Candidate>, Vec<TargetCluster>)> = vec![
-            ("replica 12, weight 3:2:1", w321.clone(), 12, &three, tcs(&[("member1", 6), ("member2", 4), ("member3", 2)])),
-            ("replica 12, default weight", static_w(&[]), 12, &three, tcs(&[("member1", 4), ("member2", 4), ("member3", 4)])),
-            ("replica 13, weight 3:2:1", w321.clone(), 13, &three, tcs(&[("member1", 7), ("member2", 4), ("member3", 2)])),
-            ("replica 14, weight 3:2:1", w321, 14, &three, tcs(&[("member1", 7), ("member2", 5), ("member3", 2)])),
+        let cases: Vec<AssignCase> = vec![
+            (
+                "replica 12, weight 3:2:1",
+                w321.clone(),
+                12,
+                three.clone(),
+                Ok(tcs(&[("member1", 6), ("member2", 4), ("member3", 2)])),
+            ),
+            (
+                "replica 12, default weight",
+                static_w(&[]),
+                12,
+                three.clone(),
+                Ok(tcs(&[("member1", 4), ("member2", 4), ("member3", 4)])),
+            ),
+            (
+                "replica 13, weight 3:2:1",
+                w321.clone(),
+                13,
+                three.clone(),
+                Ok(tcs(&[("member1", 7), ("member2", 4), ("member3", 2)])),
+            ),
+            (
+                "replica 14, weight 3:2:1",
+                w321,
+                14,
+                three.clone(),
+                Ok(tcs(&[("member1", 7), ("member2", 5), ("member3", 2)])),
+            ),
             (
                 "selected cluster without weight should be ignored",
                 static_w(&[("member1", 1)]),
                 2,
-                &two,
-                tcs(&[("member1", 2)]),
+                two.clone(),
+                Ok(tcs(&[("member1", 2)])),
             ),
             (
                 "cluster with multiple weights",
                 static_w(&[("member1", 1), ("member2", 1), ("member1", 2)]),
                 3,
-                &two,
-                tcs(&[("member1", 2), ("member2", 1)]),
+                two.clone(),
+                Ok(tcs(&[("member1", 2), ("member2", 1)])),
             ),
         ];
         for (name, strategy, replicas, candidates, want) in cases {
-            assert_eq!(assign(&strategy, replicas, true, candidates, false, ""), Ok(want), "{name}");
+            assert_eq!(
+                assign(&strategy, replicas, true, &candidates, false, ""),
+                want,
+                "{name}"
+            );
         }
         // "insufficient replica assignment should get 0 replica": the Go test calls the strategy
         // directly; through AssignReplicas 0 replicas without requirements list every cluster with 0,
@@ -976,7 +1146,7 @@ mod tests {
     #[test]
     fn dynamic_and_aggregated_karmada_cases() {
         let not_enough = |available| Err(DivideError::NotEnoughAvailable { available });
-        let cases: Vec<(&str, Strategy, i32, Vec<Candidate>, Result<Vec<TargetCluster>, DivideError>)> = vec![
+        let cases: Vec<AssignCase> = vec![
             (
                 "replica 12, dynamic weight 6:8:10",
                 Strategy::DynamicWeight,
@@ -1063,10 +1233,21 @@ mod tests {
             ),
         ];
         for (name, strategy, replicas, candidates, want) in cases {
-            assert_eq!(assign(&strategy, replicas, true, &candidates, false, ""), want, "{name}");
+            assert_eq!(
+                assign(&strategy, replicas, true, &candidates, false, ""),
+                want,
+                "{name}"
+            );
         }
-        let err = assign(&Strategy::DynamicWeight, 10, true, &cands(&[("member1", 3)]), false, "")
-            .unwrap_err();
+        let err = assign(
+            &Strategy::DynamicWeight,
+            10,
+            true,
+            &cands(&[("member1", 3)]),
+            false,
+            "",
+        )
+        .unwrap_err();
         assert!(err.is_unschedulable());
         assert_eq!(
             err.to_string(),
@@ -1103,7 +1284,14 @@ mod tests {
         assert!(!err.is_unschedulable());
         // Non-workload scenario (zero replicas).
         assert_eq!(
-            assign(&static_w(&[]), 0, false, &cands(&[("member1", 0), ("member2", 0)]), false, ""),
+            assign(
+                &static_w(&[]),
+                0,
+                false,
+                &cands(&[("member1", 0), ("member2", 0)]),
+                false,
+                ""
+            ),
             Ok(tcs(&[("member1", 0), ("member2", 0)]))
         );
         let tiers = |a: i32, b: i32| vec![cand("member1", a, 0), cand("member2", b, 1)];
@@ -1119,8 +1307,15 @@ mod tests {
             "Overflow: primary group capacity exhausted, remaining replicas overflow to next tier"
         );
         let err = assign(&dynamic, 10, false, &tiers(2, 2), true, "").unwrap_err();
-        assert_eq!(err, DivideError::TiersExhausted, "Overflow: all tiers exhausted");
-        assert_eq!(err.to_string(), "Clusters available replicas are not enough to schedule.");
+        assert_eq!(
+            err,
+            DivideError::TiersExhausted,
+            "Overflow: all tiers exhausted"
+        );
+        assert_eq!(
+            err.to_string(),
+            "Clusters available replicas are not enough to schedule."
+        );
         assert!(err.is_unschedulable());
     }
 
@@ -1133,7 +1328,12 @@ mod tests {
             Ok(tcs(&[("a", 4), ("b", 4), ("c", 1)]))
         );
         // Static weight inside each tier; a tier without positive weight falls back to 1 each.
-        let c = vec![cand("a", 2, 0), cand("b", 2, 0), cand("c", 100, 1), cand("d", 100, 1)];
+        let c = vec![
+            cand("a", 2, 0),
+            cand("b", 2, 0),
+            cand("c", 100, 1),
+            cand("d", 100, 1),
+        ];
         let w = static_w(&[("a", 1), ("b", 3)]);
         assert_eq!(
             assign(&w, 10, false, &c, true, ""),
@@ -1147,7 +1347,14 @@ mod tests {
         );
         // Tiers in use but a single tier: the overflow error, not the scale-up one.
         assert_eq!(
-            assign(&Strategy::DynamicWeight, 10, true, &[cand("a", 4, 0)], true, ""),
+            assign(
+                &Strategy::DynamicWeight,
+                10,
+                true,
+                &[cand("a", 4, 0)],
+                true,
+                ""
+            ),
             Err(DivideError::TiersExhausted)
         );
         // 0 replicas with requirements: nothing, tiers or not.
@@ -1161,17 +1368,38 @@ mod tests {
     fn semantics_examples() {
         // Aggregated does not fill the first cluster to the brim: 10 + 8 available for 12 -> 7 + 5.
         assert_eq!(
-            assign(&Strategy::Aggregated, 12, true, &cands(&[("a", 10), ("b", 8)]), false, ""),
+            assign(
+                &Strategy::Aggregated,
+                12,
+                true,
+                &cands(&[("a", 10), ("b", 8)]),
+                false,
+                ""
+            ),
             Ok(tcs(&[("a", 7), ("b", 5)]))
         );
         // Static 1:1 with an odd count: the uid decides.
         let two = cands(&[("a", 0), ("b", 0)]);
         let w = static_w(&[("a", 1), ("b", 1)]);
-        assert_eq!(assign(&w, 3, false, &two, false, ""), Ok(tcs(&[("a", 2), ("b", 1)])));
-        assert_eq!(assign(&w, 3, false, &two, false, EVEN_UID), Ok(tcs(&[("a", 2), ("b", 1)])));
-        assert_eq!(assign(&w, 3, false, &two, false, ODD_UID), Ok(tcs(&[("a", 1), ("b", 2)])));
+        assert_eq!(
+            assign(&w, 3, false, &two, false, ""),
+            Ok(tcs(&[("a", 2), ("b", 1)]))
+        );
+        assert_eq!(
+            assign(&w, 3, false, &two, false, EVEN_UID),
+            Ok(tcs(&[("a", 2), ("b", 1)]))
+        );
+        assert_eq!(
+            assign(&w, 3, false, &two, false, ODD_UID),
+            Ok(tcs(&[("a", 1), ("b", 2)]))
+        );
         // 0 replicas with requirements: every strategy ends empty.
-        for s in [Strategy::Duplicated, Strategy::Aggregated, Strategy::DynamicWeight, w] {
+        for s in [
+            Strategy::Duplicated,
+            Strategy::Aggregated,
+            Strategy::DynamicWeight,
+            w,
+        ] {
             assert_eq!(assign(&s, 0, true, &two, false, ""), Ok(vec![]));
         }
         // Duplicated never checks capacity.
@@ -1195,15 +1423,18 @@ mod tests {
             (
                 (0..30).map(|i| (i * 7) % 4).collect(),
                 vec![
-                    9, 1, 29, 25, 21, 5, 17, 13, 14, 18, 10, 22, 2, 6, 26, 15, 27, 7, 11, 19, 3, 23,
-                    0, 4, 24, 20, 16, 8, 28, 12,
+                    9, 1, 29, 25, 21, 5, 17, 13, 14, 18, 10, 22, 2, 6, 26, 15, 27, 7, 11, 19, 3,
+                    23, 0, 4, 24, 20, 16, 8, 28, 12,
                 ],
             ),
             (
                 (0..13).map(|i| i % 2).collect(),
                 vec![9, 1, 3, 5, 7, 11, 2, 4, 6, 8, 0, 10, 12],
             ),
-            ((0..12).map(|i| i % 3).collect(), vec![2, 5, 8, 11, 1, 4, 7, 10, 0, 3, 6, 9]),
+            (
+                (0..12).map(|i| i % 3).collect(),
+                vec![2, 5, 8, 11, 1, 4, 7, 10, 0, 3, 6, 9],
+            ),
             (
                 {
                     let mut v: Vec<i32> = (0..60).map(|i| 60 - i).collect();
@@ -1246,23 +1477,34 @@ mod tests {
         assert_eq!(total, i64::from(i32::MAX));
         // 2^31 - 1 = 6 * 357913941 + 1: the quotas are whole but for one seat, which goes to the
         // largest weight.
-        assert_eq!(got, tcs(&[("a", 1073741824), ("b", 715827882), ("c", 357913941)]));
+        assert_eq!(
+            got,
+            tcs(&[("a", 1073741824), ("b", 715827882), ("c", 357913941)])
+        );
         let got = webster(1_000_000, &weights(&[("x", i64::MAX), ("y", 1)]), ODD_UID);
         assert_eq!(got, tcs(&[("x", 1_000_000), ("y", 0)]));
         // No positive weight: zeros share round robin in tie order, negatives get nothing.
         let w = weights(&[("a", 0), ("b", -1), ("c", 0)]);
         assert_eq!(webster(5, &w, ""), tcs(&[("a", 3), ("b", 0), ("c", 2)]));
-        assert_eq!(webster(5, &w, ODD_UID), tcs(&[("a", 2), ("b", 0), ("c", 3)]));
+        assert_eq!(
+            webster(5, &w, ODD_UID),
+            tcs(&[("a", 2), ("b", 0), ("c", 3)])
+        );
         // Only negative weights: the best one takes every seat.
         let w = weights(&[("a", -2), ("b", -1), ("c", -1)]);
         assert_eq!(webster(4, &w, ""), tcs(&[("a", 0), ("b", 4), ("c", 0)]));
-        assert_eq!(webster(4, &w, ODD_UID), tcs(&[("a", 0), ("b", 0), ("c", 4)]));
+        assert_eq!(
+            webster(4, &w, ODD_UID),
+            tcs(&[("a", 0), ("b", 0), ("c", 4)])
+        );
         // A name listed twice keeps its last weight, as Go's map does.
         let w = weights(&[("a", 5), ("b", 1), ("a", 1)]);
         assert_eq!(webster(2, &w, ""), tcs(&[("a", 1), ("b", 1)]));
     }
 
-    fn candidates_strategy(max_len: usize) -> impl proptest::strategy::Strategy<Value = Vec<Candidate>> {
+    fn candidates_strategy(
+        max_len: usize,
+    ) -> impl proptest::strategy::Strategy<Value = Vec<Candidate>> {
         proptest::collection::btree_map("[a-p]{1,2}", (0i32..60, 0usize..3), 1..max_len).prop_map(
             |m| {
                 m.into_iter()

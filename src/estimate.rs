@@ -310,10 +310,10 @@ impl Amounts {
     }
 
     fn raise_to(&mut self, name: &str, q: Quantity) {
-        if let Some(v) = Amounts::amount(name, q) {
-            if v > self.get(name) {
-                self.0.insert(name.to_string(), v);
-            }
+        if let Some(v) = Amounts::amount(name, q)
+            && v > self.get(name)
+        {
+            self.0.insert(name.to_string(), v);
         }
     }
 
@@ -351,10 +351,10 @@ pub fn general_estimate(
         return 0;
     }
     let Some(req) = req else { return allowed };
-    if !summary.allocatable_modelings.is_empty() {
-        if let Ok(replicas) = model_estimate(models, &summary.allocatable_modelings, req) {
-            return replicas.min(allowed);
-        }
+    if !summary.allocatable_modelings.is_empty()
+        && let Ok(replicas) = model_estimate(models, &summary.allocatable_modelings, req)
+    {
+        return replicas.min(allowed);
     }
     summary_estimate(summary, req).min(allowed)
 }

@@ -15,6 +15,9 @@
 //! - [`place`]: the model → a decision per resource (filters in [`affinity`], capacity in [`estimate`],
 //!   spread selection in [`spread`], replica division in [`divide`], dependencies in [`deps`]);
 //!   [`plan`] prints decisions.
+//! - [`render`]: decisions → each cluster's objects ([`overrides`] applied) and the output [`emit::Tree`].
+//! - [`diff`]: old tree × new tree → unified diffs, Secret values masked.
+//! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
 //!
 //! Invariants: every problem in the user's input is a [`diagnostic::Diagnostic`] with a span, never a
 //! panic; all diagnostics of a stage are collected before stopping; the same input gives the same output
@@ -27,15 +30,19 @@ pub mod classify;
 pub mod config;
 pub mod deps;
 pub mod diagnostic;
+pub mod diff;
 pub mod divide;
+pub mod emit;
 pub mod estimate;
 pub mod load;
 pub mod matching;
 pub mod model;
 pub mod names;
+pub mod overrides;
 pub mod place;
 pub mod plan;
 pub mod quantity;
+pub mod render;
 pub mod resolve;
 pub mod schemas;
 pub mod shortform;
@@ -98,4 +105,59 @@ pub fn analyse_repo(repo: &load::Repo, schemas: &Schemas) -> Analysis {
         .extend(repo.diagnostics.iter().cloned());
     diagnostic::sort(&mut analysis.diagnostics, &repo.sources);
     analysis
+}
+
+/// Everything a render needs, computed without touching the disk.
+#[derive(Debug)]
+pub struct Compiled {
+    pub model: Model,
+    pub decisions: Vec<place::Decision>,
+    pub rendered: render::Rendered,
+    /// Warnings found on the way.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The whole pipeline after loading: analyse, place, render. Nothing may be written unless this
+/// succeeds; a workload that cannot be placed is an error located at the workload.
+pub fn compile(repo: &load::Repo, schemas: &Schemas) -> Result<Compiled, Vec<Diagnostic>> {
+    let analysis = analyse_repo(repo, schemas);
+    if analysis.has_errors() {
+        return Err(analysis.diagnostics);
+    }
+    let model = analysis.model;
+    let (decisions, found) = place::place(&model);
+    let mut diagnostics = analysis.diagnostics;
+    diagnostics.extend(found);
+    diagnostics.extend(plan::idle_overrides(&model, &decisions));
+    for d in &decisions {
+        if let place::Outcome::Failed { error, .. } = &d.outcome {
+            let r = &model.resources[d.resource];
+            diagnostics.push(Diagnostic::error(
+                "placement",
+                r.origin.span_at("/metadata/name"),
+                format!("`{}` cannot be placed: {error}", r.id),
+            ));
+        }
+    }
+    let rendered = if diagnostic::has_errors(&diagnostics) {
+        None
+    } else {
+        match render::render(&model, &decisions) {
+            Ok(r) => Some(r),
+            Err(found) => {
+                diagnostics.extend(found);
+                None
+            }
+        }
+    };
+    diagnostic::sort(&mut diagnostics, &repo.sources);
+    match rendered {
+        Some(rendered) => Ok(Compiled {
+            model,
+            decisions,
+            rendered,
+            diagnostics,
+        }),
+        None => Err(diagnostics),
+    }
 }

@@ -131,12 +131,11 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
             if excludes.is_match(&rel) {
                 return false;
             }
-            if e.file_type().is_dir() {
-                if let (Some(out), Ok(here)) = (&canonical_output, fs::canonicalize(e.path())) {
-                    if &here == out {
-                        return false;
-                    }
-                }
+            if e.file_type().is_dir()
+                && let (Some(out), Ok(here)) = (&canonical_output, fs::canonicalize(e.path()))
+                && &here == out
+            {
+                return false;
             }
             true
         });

@@ -2,6 +2,7 @@
 //! an exit code (see `cli::exit`).
 
 mod cli;
+mod render_cmd;
 
 use clap::Parser;
 use cli::{Cli, Command, Format, exit};
@@ -33,6 +34,14 @@ fn main() -> ExitCode {
             output,
             workload,
         } => plan(&repo, output, &workload),
+        Command::Render {
+            repo,
+            out,
+            clusters,
+            diff,
+            stdout,
+        } => render_cmd::run(&repo, out.as_deref(), &clusters, diff, stdout),
+        Command::Check { repo, out } => render_cmd::check(&repo, out.as_deref()),
     };
     ExitCode::from(code as u8)
 }
@@ -47,12 +56,12 @@ fn front(repo: &Path, schemas: &Schemas) -> Result<(Repo, Analysis), i32> {
     Ok((loaded, analysis))
 }
 
-fn print_text(diagnostics: &[Diagnostic], repo: &Repo) {
+pub(crate) fn print_text(diagnostics: &[Diagnostic], repo: &Repo) {
     let _ =
         std::io::stderr().write_all(diagnostic::render_text(diagnostics, &repo.sources).as_bytes());
 }
 
-fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
+pub(crate) fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -60,7 +69,7 @@ fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
     (errors, diagnostics.len() - errors)
 }
 
-fn summary(errors: usize, warnings: usize) -> String {
+pub(crate) fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     match (errors, warnings) {
         (0, 0) => String::new(),

@@ -125,10 +125,10 @@ fn claim(resource: &Resource, policies: &[PropagationPolicy]) -> Option<usize> {
             })
             .map(|(i, _, _)| i)
     };
-    if resource.id.namespace.is_some() {
-        if let Some(i) = best(true) {
-            return Some(i);
-        }
+    if resource.id.namespace.is_some()
+        && let Some(i) = best(true)
+    {
+        return Some(i);
     }
     best(false)
 }

@@ -273,7 +273,11 @@ impl ShortForm {
                 ann.insert(RESTARTED_AT_ANNOTATION.into(), json!(at));
             }
         }
-        template.insert("metadata".into(), Value::Object(pod_meta));
+        template.shift_remove("metadata");
+        let mut ordered = Map::new();
+        ordered.insert("metadata".into(), Value::Object(pod_meta));
+        ordered.extend(template);
+        let mut template = ordered;
 
         if self.is_job() {
             let pod_spec = template.entry("spec").or_insert_with(|| json!({}));

@@ -253,10 +253,11 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Parsed {
                 Ok(None)
             }
             Event::DocumentEnd => {
-                if let Some(node) = root.take() {
-                    if !matches!(node.value, Value::Null) {
-                        if parsed.documents.len() >= limits.max_documents {
-                            parsed.diagnostics.push(Diagnostic::error(
+                if let Some(node) = root.take()
+                    && !matches!(node.value, Value::Null)
+                {
+                    if parsed.documents.len() >= limits.max_documents {
+                        parsed.diagnostics.push(Diagnostic::error(
                                 "limit",
                                 node.span,
                                 format!(
@@ -264,14 +265,13 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Parsed {
                                     limits.max_documents
                                 ),
                             ));
-                            return finish(parsed, loader);
-                        }
-                        parsed.documents.push(Document {
-                            file,
-                            index,
-                            root: node,
-                        });
+                        return finish(parsed, loader);
                     }
+                    parsed.documents.push(Document {
+                        file,
+                        index,
+                        root: node,
+                    });
                 }
                 index += 1;
                 Ok(None)
@@ -533,14 +533,14 @@ impl Loader {
             }
             None => Value::Str(text.to_owned()),
         };
-        if let Value::Float(f) = value {
-            if !f.is_finite() {
-                return Err(Diagnostic::error(
-                    "yaml",
-                    span,
-                    format!("`{text}` cannot be represented in JSON, which Kubernetes objects are"),
-                ));
-            }
+        if let Value::Float(f) = value
+            && !f.is_finite()
+        {
+            return Err(Diagnostic::error(
+                "yaml",
+                span,
+                format!("`{text}` cannot be represented in JSON, which Kubernetes objects are"),
+            ));
         }
         Ok(Node { value, span })
     }
@@ -656,15 +656,15 @@ pub fn resolve_plain(text: &str) -> Value {
         _ => {}
     }
     let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
-    if let Some(hex) = text.strip_prefix("0x") {
-        if digits(hex, 16) {
-            return i64::from_str_radix(hex, 16).map_or(Value::Str(text.to_owned()), Value::Int);
-        }
+    if let Some(hex) = text.strip_prefix("0x")
+        && digits(hex, 16)
+    {
+        return i64::from_str_radix(hex, 16).map_or(Value::Str(text.to_owned()), Value::Int);
     }
-    if let Some(oct) = text.strip_prefix("0o") {
-        if digits(oct, 8) {
-            return i64::from_str_radix(oct, 8).map_or(Value::Str(text.to_owned()), Value::Int);
-        }
+    if let Some(oct) = text.strip_prefix("0o")
+        && digits(oct, 8)
+    {
+        return i64::from_str_radix(oct, 8).map_or(Value::Str(text.to_owned()), Value::Int);
     }
     let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
     if digits(unsigned, 10) {
@@ -675,10 +675,10 @@ pub fn resolve_plain(text: &str) -> Value {
                 .map_or(Value::Str(text.to_owned()), Value::Float),
         };
     }
-    if is_core_float(unsigned) {
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f);
-        }
+    if is_core_float(unsigned)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Value::Float(f);
     }
     Value::Str(text.to_owned())
 }

@@ -1,0 +1,173 @@
+//! The `render` and `check` commands: compile, then write (or compare) the output tree, printing a
+//! summary line per cluster and, when asked, the diff.
+
+use crate::cli::exit;
+use crate::{count, print_text, summary};
+use fanout::diagnostic::Diagnostic;
+use fanout::load::Repo;
+use fanout::schemas::Schemas;
+use fanout::{Compiled, diff, emit, render};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Load and compile; on failure print why and give the exit code.
+fn compiled(repo: &Path) -> Result<(Repo, Compiled), i32> {
+    let schemas = Schemas::new();
+    let loaded = fanout::load::load(repo, None, &schemas).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::USAGE_OR_IO
+    })?;
+    match fanout::compile(&loaded, &schemas) {
+        Ok(c) => {
+            print_text(&c.diagnostics, &loaded);
+            Ok((loaded, c))
+        }
+        Err(diagnostics) => {
+            fail(repo, &diagnostics, &loaded);
+            Err(exit::INVALID)
+        }
+    }
+}
+
+fn fail(repo: &Path, diagnostics: &[Diagnostic], loaded: &Repo) {
+    print_text(diagnostics, loaded);
+    let (errors, warnings) = count(diagnostics);
+    eprintln!(
+        "{}: nothing written: {}",
+        repo.display(),
+        summary(errors, warnings)
+    );
+}
+
+fn output_dir(repo: &Repo, out: Option<&Path>) -> PathBuf {
+    out.map(Path::to_path_buf)
+        .unwrap_or_else(|| repo.root.join(&repo.config.output))
+}
+
+fn print_summary(changes: &emit::Changes, clusters: &[&String]) {
+    let counts = diff::summary(changes);
+    for c in clusters {
+        let [a, ch, r] = counts.get(c.as_str()).copied().unwrap_or_default();
+        eprintln!("{c}: {a} added, {ch} changed, {r} removed");
+    }
+}
+
+pub fn run(
+    repo: &Path,
+    out: Option<&Path>,
+    clusters: &[String],
+    show_diff: bool,
+    stdout: bool,
+) -> i32 {
+    let (loaded, c) = match compiled(repo) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let unknown: Vec<&String> = clusters
+        .iter()
+        .filter(|n| !c.rendered.contains_key(*n))
+        .collect();
+    if !unknown.is_empty() {
+        let names: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
+        eprintln!("error: no cluster {} in the inventory", names.join(", "));
+        return exit::USAGE_OR_IO;
+    }
+    let only: Option<BTreeSet<String>> =
+        (!clusters.is_empty()).then(|| clusters.iter().cloned().collect());
+    if stdout {
+        return print_stream(&c, only.as_ref());
+    }
+    let out = output_dir(&loaded, out);
+    let new = render::tree(&c.model, &c.rendered, &c.decisions, only.as_ref());
+    let scope = only.as_ref().map(|o| {
+        let mut s = o.clone();
+        s.insert(render::STATE_DIR.to_owned());
+        s
+    });
+    let old = match emit::read_owned(&out) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE_OR_IO;
+        }
+    };
+    if show_diff {
+        let changes = emit::changes(&old, &new, scope.as_ref());
+        let _ = std::io::stdout().write_all(diff::tree_diff(&old, &new, &changes).as_bytes());
+    }
+    let changes = match emit::write(&out, &new, scope.as_ref()) {
+        Ok(ch) => ch,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!("{}: nothing written", repo.display());
+            return exit::USAGE_OR_IO;
+        }
+    };
+    let shown: Vec<&String> = c
+        .rendered
+        .keys()
+        .filter(|k| only.as_ref().is_none_or(|o| o.contains(*k)))
+        .collect();
+    print_summary(&changes, &shown);
+    exit::OK
+}
+
+/// The selected clusters' objects as one YAML stream; an empty stream is an error, because a GitOps
+/// controller would prune everything it manages.
+fn print_stream(c: &Compiled, only: Option<&BTreeSet<String>>) -> i32 {
+    let mut text = String::new();
+    for (cluster, objects) in &c.rendered {
+        if only.is_some_and(|o| !o.contains(cluster)) {
+            continue;
+        }
+        for o in objects {
+            text.push_str("---\n");
+            text.push_str(&render::to_yaml(&o.body));
+        }
+    }
+    if text.is_empty() {
+        eprintln!(
+            "error: the selected clusters receive no objects; refusing to print an empty stream"
+        );
+        return exit::INVALID;
+    }
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return exit::USAGE_OR_IO;
+    }
+    exit::OK
+}
+
+pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
+    let (loaded, c) = match compiled(repo) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let out = output_dir(&loaded, out);
+    let new = render::tree(&c.model, &c.rendered, &c.decisions, None);
+    let old = match emit::read_owned(&out) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE_OR_IO;
+        }
+    };
+    let changes = emit::changes(&old, &new, None);
+    if changes.is_empty() {
+        eprintln!("{}: up to date", out.display());
+        return exit::OK;
+    }
+    let _ = std::io::stdout().write_all(diff::tree_diff(&old, &new, &changes).as_bytes());
+    let clusters: Vec<&String> = c.rendered.keys().collect();
+    print_summary(&changes, &clusters);
+    eprintln!(
+        "{}: stale; run `fanout render` and commit the result",
+        out.display()
+    );
+    exit::DIFFERENCES
+}
