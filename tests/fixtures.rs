@@ -1,6 +1,7 @@
 //! Every folder under `fixtures/` is a case: `repo/` is the input repository, `expected/` holds what the
 //! real binary prints for it: `validate.txt` (exit code and stderr of `fanout validate`), and for valid
-//! repositories `plan.txt` and `plan.json` (stdout of `fanout plan`). The example repository is a case too.
+//! repositories `plan.txt` and `plan.json` (stdout of `fanout plan`) and, when every workload is placed,
+//! `rendered/` (the tree `fanout render` writes). The example repository is a case too.
 //! `UPDATE_GOLDEN=1 cargo test --test fixtures` rewrites the expectations; review them as a diff.
 
 use std::fs;
@@ -38,6 +39,76 @@ fn check(expected: &Path, actual: &str, failures: &mut Vec<String>) {
             "{} is missing (run with UPDATE_GOLDEN=1)\n--- actual\n{actual}",
             expected.display()
         )),
+    }
+}
+
+fn files(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files(&p, base, out);
+        } else {
+            let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+            out.push((rel, fs::read(&p).unwrap()));
+        }
+    }
+}
+
+/// Render into a temporary directory and compare the whole tree with `expected`.
+fn check_tree(repo: &Path, expected: &Path, failures: &mut Vec<String>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let status = Command::new(env!("CARGO_BIN_EXE_fanout"))
+        .args(["render", ".", "--out"])
+        .arg(&out)
+        .current_dir(repo)
+        .output()
+        .expect("run fanout");
+    if !status.status.success() {
+        failures.push(format!(
+            "{}: render failed: {}",
+            repo.display(),
+            String::from_utf8_lossy(&status.stderr)
+        ));
+        return;
+    }
+    let mut actual = Vec::new();
+    files(&out, &out, &mut actual);
+    actual.sort();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let _ = fs::remove_dir_all(expected);
+        for (rel, bytes) in &actual {
+            let path = expected.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, bytes).unwrap();
+        }
+        return;
+    }
+    let mut want = Vec::new();
+    files(expected, expected, &mut want);
+    want.sort();
+    let names = |v: &[(String, Vec<u8>)]| v.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    if names(&want) != names(&actual) {
+        failures.push(format!(
+            "{}: rendered files differ\n--- expected\n{:?}\n--- actual\n{:?}",
+            expected.display(),
+            names(&want),
+            names(&actual)
+        ));
+        return;
+    }
+    for ((name, a), (_, b)) in want.iter().zip(&actual) {
+        if a != b {
+            failures.push(format!(
+                "{}/{name} differs\n--- expected\n{}\n--- actual\n{}",
+                expected.display(),
+                String::from_utf8_lossy(a),
+                String::from_utf8_lossy(b)
+            ));
+        }
     }
 }
 
@@ -92,6 +163,9 @@ fn fixtures() {
             );
             let (_, stdout, _) = run(repo, &["plan", "--output", "json"]);
             check(&expected.join("plan.json"), &stdout, &mut failures);
+            if code == 0 {
+                check_tree(repo, &expected.join("rendered"), &mut failures);
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -1,0 +1,313 @@
+//! The real binary writing real trees: idempotence, pruning, foreign files, failures that leave the tree,
+//! secret masking, `--stdout`, `--cluster`, and `kubectl kustomize` on every rendered cluster directory.
+
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fanout(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fanout"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run fanout")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// A copy of the example repository in a temporary directory.
+fn example() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multicloud"),
+        &repo,
+    );
+    let _ = fs::remove_dir_all(repo.join("rendered"));
+    (tmp, repo)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` with its inode and mtime.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, u64, i64, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in walk(dir) {
+        let m = fs::metadata(&e).unwrap();
+        out.push((
+            e.clone(),
+            m.ino(),
+            m.mtime_nsec() + m.mtime() * 1_000_000_000,
+            fs::read(&e).unwrap(),
+        ));
+    }
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn second_render_writes_nothing_and_check_is_clean() {
+    let (_tmp, repo) = example();
+    let first = fanout(&["render", "."], &repo);
+    assert!(first.status.success(), "{}", text(&first));
+    let before = snapshot(&repo.join("rendered"));
+    assert!(before.len() > 40);
+    let second = fanout(&["render", "."], &repo);
+    assert!(second.status.success(), "{}", text(&second));
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("aws-eu-1: 0 added, 0 changed, 0 removed")
+    );
+    assert_eq!(
+        before,
+        snapshot(&repo.join("rendered")),
+        "a no-op render touched files"
+    );
+    let check = fanout(&["check", "."], &repo);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+}
+
+#[test]
+fn editing_one_workload_changes_only_its_files() {
+    let (_tmp, repo) = example();
+    assert!(fanout(&["render", "."], &repo).status.success());
+    let before = snapshot(&repo.join("rendered"));
+    let path = repo.join("apps/payments/deployment.yaml");
+    let edited = fs::read_to_string(&path)
+        .unwrap()
+        .replace("api:4.0.2", "api:4.0.3");
+    fs::write(&path, edited).unwrap();
+    let check = fanout(&["check", "."], &repo);
+    assert_eq!(check.status.code(), Some(1), "{}", text(&check));
+    let out = fanout(&["render", ".", "--diff"], &repo);
+    assert!(out.status.success(), "{}", text(&out));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains("-        image: registry.acme.io/payments/api:4.0.2"),
+        "{diff}"
+    );
+    let after = snapshot(&repo.join("rendered"));
+    let changed: Vec<String> = before
+        .iter()
+        .zip(&after)
+        .filter(|(a, b)| a.3 != b.3)
+        .map(|(a, _)| {
+            a.0.strip_prefix(repo.join("rendered"))
+                .unwrap()
+                .display()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        vec![
+            ".fanout/index",
+            "aws-eu-1/payments/Deployment.apps_payments-api.yaml",
+            "aws-eu-2/payments/Deployment.apps_payments-api.yaml",
+            "gcp-eu-1/payments/Deployment.apps_payments-api.yaml",
+        ]
+    );
+    // unchanged files keep their inode and mtime
+    for (a, b) in before.iter().zip(&after) {
+        if a.3 == b.3 && !a.0.ends_with("index") {
+            assert_eq!((a.1, a.2), (b.1, b.2), "{} was rewritten", a.0.display());
+        }
+    }
+}
+
+#[test]
+fn pruning_removes_owned_files_and_never_touches_foreign_ones() {
+    let (_tmp, repo) = example();
+    assert!(fanout(&["render", "."], &repo).status.success());
+    let foreign = repo.join("rendered/aws-eu-1/payments/NOTES.md");
+    fs::write(&foreign, "kept by hand\n").unwrap();
+    let ino = fs::metadata(&foreign).unwrap().ino();
+    fs::remove_file(repo.join("apps/payments/deployment.yaml")).unwrap();
+    fs::write(
+        repo.join("apps/payments/policies.yaml"),
+        fs::read_to_string(repo.join("apps/payments/policies.yaml"))
+            .unwrap()
+            .replace("propagateDeps: true", "propagateDeps: false"),
+    )
+    .unwrap();
+    let out = fanout(&["render", "."], &repo);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        !repo
+            .join("rendered/aws-eu-1/payments/Deployment.apps_payments-api.yaml")
+            .exists()
+    );
+    assert_eq!(fs::read_to_string(&foreign).unwrap(), "kept by hand\n");
+    assert_eq!(fs::metadata(&foreign).unwrap().ino(), ino);
+}
+
+#[test]
+fn a_failed_render_leaves_the_previous_tree_exactly() {
+    let (_tmp, repo) = example();
+    assert!(fanout(&["render", "."], &repo).status.success());
+    let before = snapshot(&repo.join("rendered"));
+    // a capacity shortfall: dynamic weight needs more replicas than the clusters hold
+    let path = repo.join("apps/storefront/workload.yaml");
+    fs::write(
+        &path,
+        fs::read_to_string(&path)
+            .unwrap()
+            .replace("replicas: 6", "replicas: 100000"),
+    )
+    .unwrap();
+    let out = fanout(&["render", "."], &repo);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot be placed") && err.contains("nothing written"),
+        "{err}"
+    );
+    assert_eq!(before, snapshot(&repo.join("rendered")));
+    // and a plain syntax error
+    fs::write(repo.join("broken.yaml"), "a: [1, 2\n").unwrap();
+    let out = fanout(&["render", "."], &repo);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert_eq!(before, snapshot(&repo.join("rendered")));
+}
+
+#[test]
+fn secret_values_never_reach_any_output() {
+    let (_tmp, repo) = example();
+    let canary = "s3cr3t-canary";
+    assert!(
+        fs::read_to_string(repo.join("apps/payments/deployment.yaml"))
+            .unwrap()
+            .contains(canary)
+    );
+    let mut outputs = vec![fanout(&["render", ".", "--diff"], &repo)];
+    let path = repo.join("apps/payments/deployment.yaml");
+    fs::write(
+        &path,
+        fs::read_to_string(&path)
+            .unwrap()
+            .replace(canary, "s3cr3t-canary-2"),
+    )
+    .unwrap();
+    outputs.push(fanout(&["check", "."], &repo));
+    outputs.push(fanout(&["render", ".", "--diff"], &repo));
+    outputs.push(fanout(&["plan", "."], &repo));
+    outputs.push(fanout(&["plan", ".", "--output", "json"], &repo));
+    outputs.push(fanout(&["validate", "."], &repo));
+    for o in &outputs {
+        let all = text(o);
+        assert!(!all.contains(canary), "{all}");
+    }
+    assert!(
+        text(&outputs[1]).contains("password: \"*** (before)\""),
+        "{}",
+        text(&outputs[1])
+    );
+}
+
+#[test]
+fn stdout_prints_one_clusters_stream_and_writes_nothing() {
+    let (_tmp, repo) = example();
+    let out = fanout(&["render", ".", "--cluster", "gcp-us-1", "--stdout"], &repo);
+    assert!(out.status.success(), "{}", text(&out));
+    let stream = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stream.starts_with("---\n") && stream.contains("name: storefront"),
+        "{stream}"
+    );
+    assert!(!stream.contains("payments-api"), "{stream}");
+    assert!(!repo.join("rendered").exists());
+    let bad = fanout(&["render", ".", "--cluster", "nope", "--stdout"], &repo);
+    assert_eq!(bad.status.code(), Some(3), "{}", text(&bad));
+}
+
+#[test]
+fn cluster_subset_leaves_other_clusters_alone() {
+    let (_tmp, repo) = example();
+    assert!(fanout(&["render", "."], &repo).status.success());
+    let path = repo.join("apps/payments/deployment.yaml");
+    fs::write(
+        &path,
+        fs::read_to_string(&path)
+            .unwrap()
+            .replace("api:4.0.2", "api:5.0.0"),
+    )
+    .unwrap();
+    let out = fanout(&["render", ".", "--cluster", "aws-eu-1"], &repo);
+    assert!(out.status.success(), "{}", text(&out));
+    let read = |c: &str| {
+        fs::read_to_string(repo.join(format!(
+            "rendered/{c}/payments/Deployment.apps_payments-api.yaml"
+        )))
+        .unwrap()
+    };
+    assert!(read("aws-eu-1").contains("api:5.0.0"));
+    assert!(read("aws-eu-2").contains("api:4.0.2"));
+}
+
+#[test]
+fn every_cluster_directory_builds_with_kubectl_kustomize() {
+    if Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: kubectl is not installed; `.ci/run` installs it");
+        return;
+    }
+    let (_tmp, repo) = example();
+    assert!(fanout(&["render", "."], &repo).status.success());
+    let mut built = 0;
+    for e in fs::read_dir(repo.join("rendered")).unwrap() {
+        let dir = e.unwrap().path();
+        if !dir.join("kustomization.yaml").exists() {
+            continue;
+        }
+        let out = Command::new("kubectl")
+            .arg("kustomize")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            dir.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        built += 1;
+    }
+    assert_eq!(built, 7);
+}
