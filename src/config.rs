@@ -23,6 +23,8 @@ pub struct Config {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
     pub max_file_bytes: u64,
+    /// Instruction budget of one template rendering.
+    pub template_fuel: u64,
     pub yaml: yaml::Limits,
 }
 
@@ -30,6 +32,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_file_bytes: 16 * 1024 * 1024,
+            template_fuel: 5_000_000,
             yaml: yaml::Limits::default(),
         }
     }
@@ -59,6 +62,7 @@ struct Raw {
 #[serde(rename_all = "camelCase")]
 struct RawLimits {
     max_file_bytes: Option<u64>,
+    template_fuel: Option<u64>,
     max_documents: Option<usize>,
     max_depth: Option<usize>,
     max_alias_nodes: Option<usize>,
@@ -120,6 +124,7 @@ pub fn parse(file: FileId, text: &str, schemas: &Schemas) -> Result<Config, Vec<
         exclude: raw.exclude,
         limits: Limits {
             max_file_bytes: raw.limits.max_file_bytes.unwrap_or(defaults.max_file_bytes),
+            template_fuel: raw.limits.template_fuel.unwrap_or(defaults.template_fuel),
             yaml: yaml::Limits {
                 max_depth: raw.limits.max_depth.unwrap_or(defaults.yaml.max_depth),
                 max_alias_nodes: raw

@@ -7,7 +7,8 @@
 //! The pipeline, one module per stage; only `load` (and, later, the writer) touch the disk:
 //!
 //! - [`load`]: EDGE. Walk the repository, read YAML files and `fanout.yaml` into [`source::Sources`].
-//! - [`yaml`]: text → position-keeping nodes, with reader limits.
+//! - [`yaml`]: text → position-keeping nodes, with reader limits; [`template`] renders `*.yaml.j2` files
+//!   per cluster first.
 //! - [`classify`]: documents → objects by `apiVersion`/`kind` (`List`s expanded).
 //! - [`validate`]: objects × [`schemas`] → located diagnostics.
 //! - [`resolve`]: schema-valid objects → the typed [`model::Model`] (defaults, short forms expanded via
@@ -48,6 +49,7 @@ pub mod schemas;
 pub mod shortform;
 pub mod source;
 pub mod spread;
+pub mod template;
 pub mod validate;
 pub mod yaml;
 
@@ -70,17 +72,21 @@ impl Analysis {
     }
 }
 
-/// Parse, classify, validate and resolve the given files.
+/// Parse, classify, validate and resolve the given files; templates among them (`*.yaml.j2`) are
+/// rendered per cluster once the inventory is known, their renderings added to `sources`.
 pub fn analyse(
-    sources: &Sources,
+    sources: &mut Sources,
     files: &[FileId],
-    limits: yaml::Limits,
+    limits: &config::Limits,
     schemas: &Schemas,
 ) -> Analysis {
     let mut diagnostics = Vec::new();
     let mut documents = Vec::new();
-    for &id in files {
-        let parsed = yaml::parse(id, &sources.get(id).text, limits);
+    let (templates, plain): (Vec<FileId>, Vec<FileId>) = files
+        .iter()
+        .partition(|&&id| template::is_template(&sources.get(id).rel_path));
+    for id in plain {
+        let parsed = yaml::parse(id, &sources.get(id).text, limits.yaml);
         diagnostics.extend(parsed.diagnostics);
         documents.extend(parsed.documents);
     }
@@ -88,8 +94,22 @@ pub fn analyse(
     diagnostics.extend(found);
     let (objects, found) = validate::validate(objects, schemas);
     diagnostics.extend(found);
-    let (model, found) = resolve::resolve(&objects);
+    let (mut model, found) = resolve::resolve(&objects);
     diagnostics.extend(found);
+    let (templated, found) = template::expand(
+        sources,
+        &templates,
+        &model.clusters,
+        limits.yaml,
+        limits.template_fuel,
+        schemas,
+    );
+    diagnostics.extend(found);
+    if !templated.is_empty() {
+        model.resources.extend(templated);
+        resolve::sort_resources(&mut model.resources);
+    }
+    diagnostics.extend(checks::duplicates(&model));
     if !diagnostic::has_errors(&diagnostics) {
         diagnostics.extend(matching::claims(&model).1);
     }
@@ -97,9 +117,10 @@ pub fn analyse(
     Analysis { model, diagnostics }
 }
 
-/// Load a repository from disk and analyse it: the front end in one call.
-pub fn analyse_repo(repo: &load::Repo, schemas: &Schemas) -> Analysis {
-    let mut analysis = analyse(&repo.sources, &repo.files, repo.config.limits.yaml, schemas);
+/// Analyse a loaded repository: the front end in one call.
+pub fn analyse_repo(repo: &mut load::Repo, schemas: &Schemas) -> Analysis {
+    let files = repo.files.clone();
+    let mut analysis = analyse(&mut repo.sources, &files, &repo.config.limits, schemas);
     analysis
         .diagnostics
         .extend(repo.diagnostics.iter().cloned());
@@ -119,7 +140,7 @@ pub struct Compiled {
 
 /// The whole pipeline after loading: analyse, place, render. Nothing may be written unless this
 /// succeeds; a workload that cannot be placed is an error located at the workload.
-pub fn compile(repo: &load::Repo, schemas: &Schemas) -> Result<Compiled, Vec<Diagnostic>> {
+pub fn compile(repo: &mut load::Repo, schemas: &Schemas) -> Result<Compiled, Vec<Diagnostic>> {
     let analysis = analyse_repo(repo, schemas);
     if analysis.has_errors() {
         return Err(analysis.diagnostics);

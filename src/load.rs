@@ -1,6 +1,7 @@
 //! EDGE: reading the repository from disk.
 //!
-//! Walks the repository root in sorted order and reads every `*.yaml` / `*.yml` file, skipping the output
+//! Walks the repository root in sorted order and reads every `*.yaml` / `*.yml` file (and `*.yaml.j2`
+//! templates), skipping the output
 //! directory, hidden files and directories, and paths matching `exclude` in `fanout.yaml`. Symlinks are
 //! never followed out of the repository: a link whose target lies outside is reported as a warning and not
 //! read; a link to a file inside is read under the link's path; links to directories are not descended
@@ -18,7 +19,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// What loading found: the files read, the configuration, and problems (warnings, or errors that stop the run).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Repo {
     pub root: PathBuf,
     pub config: Config,
@@ -157,7 +158,8 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
         if entry.depth() == 0 || rel == config::FILE_NAME {
             continue;
         }
-        let is_yaml = rel.ends_with(".yaml") || rel.ends_with(".yml");
+        let is_yaml =
+            rel.ends_with(".yaml") || rel.ends_with(".yml") || crate::template::is_template(&rel);
         if entry.path_is_symlink() {
             match fs::canonicalize(path) {
                 Err(_) if is_yaml => {

@@ -48,11 +48,11 @@ fn main() -> ExitCode {
 
 /// Load and analyse a repository; on I/O failure print it and give the exit code.
 fn front(repo: &Path, schemas: &Schemas) -> Result<(Repo, Analysis), i32> {
-    let loaded = fanout::load::load(repo, None, schemas).map_err(|e| {
+    let mut loaded = fanout::load::load(repo, None, schemas).map_err(|e| {
         eprintln!("error: {e}");
         exit::USAGE_OR_IO
     })?;
-    let analysis = fanout::analyse_repo(&loaded, schemas);
+    let analysis = fanout::analyse_repo(&mut loaded, schemas);
     Ok((loaded, analysis))
 }
 

@@ -109,6 +109,8 @@ pub struct Resource {
     pub origin: Origin,
     /// Expanded from a short form.
     pub short_form: bool,
+    /// From a `*.yaml.j2` template: the object as rendered for each cluster (`body` is the first of them).
+    pub variants: BTreeMap<String, Value>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -136,7 +136,11 @@ fn cluster_object(
     workload: bool,
     policies: &[&crate::model::OverridePolicy],
 ) -> Result<Value, overrides::OverrideError> {
-    let mut body = resource.body.clone();
+    let mut body = resource
+        .variants
+        .get(&cluster.name)
+        .cloned()
+        .unwrap_or_else(|| resource.body.clone());
     if workload {
         if let Some(n) = target.replicas {
             let field = if resource.id.kind == "Job" {

@@ -14,11 +14,11 @@ use std::path::{Path, PathBuf};
 /// Load and compile; on failure print why and give the exit code.
 fn compiled(repo: &Path) -> Result<(Repo, Compiled), i32> {
     let schemas = Schemas::new();
-    let loaded = fanout::load::load(repo, None, &schemas).map_err(|e| {
+    let mut loaded = fanout::load::load(repo, None, &schemas).map_err(|e| {
         eprintln!("error: {e}");
         exit::USAGE_OR_IO
     })?;
-    match fanout::compile(&loaded, &schemas) {
+    match fanout::compile(&mut loaded, &schemas) {
         Ok(c) => {
             print_text(&c.diagnostics, &loaded);
             Ok((loaded, c))

@@ -4,7 +4,8 @@
 //! replicas 1, `spec.zone` moved into `zones`, selector namespaces, spread-constraint defaults, `Divided` with
 //! no preference → `Weighted`. Short forms are expanded here (see `shortform`). Semantic rules the schemas
 //! cannot express are checked here too, each as a located diagnostic: names, label rules, spread
-//! constraints, duplicates (naming both places), short-form overrides and weights naming real clusters.
+//! constraints, short-form overrides and weights naming real clusters. Duplicates are checked by the
+//! caller once templates are expanded (`checks::duplicates`).
 //! Objects with schema errors never reach this stage.
 
 use crate::api;
@@ -146,6 +147,7 @@ impl Resolver {
             body: json,
             origin: origin(o),
             short_form: false,
+            variants: BTreeMap::new(),
         });
     }
 
@@ -190,6 +192,7 @@ impl Resolver {
             body: expanded.workload,
             origin: origin(o),
             short_form: true,
+            variants: BTreeMap::new(),
         });
         let placement = self.placement(o, &expanded.propagation.spec.placement, "/spec/placement");
         self.model
@@ -453,31 +456,35 @@ impl Resolver {
         // the order objects were read in.
         m.clusters
             .sort_by(|a, b| (&a.name, a.origin.span()).cmp(&(&b.name, b.origin.span())));
-        m.resources.sort_by(|a, b| {
-            (
-                a.id.group(),
-                &a.id.kind,
-                &a.id.namespace,
-                &a.id.name,
-                a.origin.span(),
-            )
-                .cmp(&(
-                    b.id.group(),
-                    &b.id.kind,
-                    &b.id.namespace,
-                    &b.id.name,
-                    b.origin.span(),
-                ))
-        });
+        sort_resources(&mut m.resources);
         m.propagation_policies.sort_by(|a, b| {
             (&a.namespace, &a.name, a.origin.span()).cmp(&(&b.namespace, &b.name, b.origin.span()))
         });
         m.override_policies.sort_by(|a, b| {
             (&a.namespace, &a.name, a.origin.span()).cmp(&(&b.namespace, &b.name, b.origin.span()))
         });
-        self.diagnostics.extend(checks::duplicates(&self.model));
         (self.model, self.diagnostics)
     }
+}
+
+/// Resources in model order: group, kind, namespace, name, then where they are written.
+pub fn sort_resources(resources: &mut [model::Resource]) {
+    resources.sort_by(|a, b| {
+        (
+            a.id.group(),
+            &a.id.kind,
+            &a.id.namespace,
+            &a.id.name,
+            a.origin.span(),
+        )
+            .cmp(&(
+                b.id.group(),
+                &b.id.kind,
+                &b.id.namespace,
+                &b.id.name,
+                b.origin.span(),
+            ))
+    });
 }
 
 fn decode_meta(o: &Object, diagnostics: &mut Vec<Diagnostic>) -> Option<api::ObjectMeta> {

@@ -112,9 +112,9 @@ fn a_policy_naming_a_short_form_workload_is_a_conflict() {
         text,
     });
     let a = crate::analyse(
-        &sources,
+        &mut sources,
         &[id],
-        crate::yaml::Limits::default(),
+        &crate::config::Limits::default(),
         &crate::schemas::Schemas::new(),
     );
     let conflict: Vec<&str> = a

@@ -105,6 +105,7 @@ fn resource(body: Value) -> Resource {
         },
         uid: String::new(),
         labels,
+        variants: Default::default(),
         body,
         origin: Origin {
             node: Arc::new(node("{}")),

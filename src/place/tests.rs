@@ -12,7 +12,12 @@ pub(crate) fn model(yaml: &str) -> Model {
         text: yaml.into(),
     });
     let schemas = crate::schemas::Schemas::new();
-    let analysis = crate::analyse(&sources, &[id], crate::yaml::Limits::default(), &schemas);
+    let analysis = crate::analyse(
+        &mut sources,
+        &[id],
+        &crate::config::Limits::default(),
+        &schemas,
+    );
     assert!(
         !analysis.has_errors(),
         "{}",
