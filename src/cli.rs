@@ -77,6 +77,32 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// What a change does per cluster: render the repository at a git revision and as it is now, and diff.
+    Diff {
+        /// Repository root.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// The revision to compare with (a commit, branch or tag), e.g. `origin/main`.
+        #[arg(long, value_name = "GIT-REV")]
+        base: String,
+        /// `text`, `markdown` (a pull-request comment) or `json` (for bots).
+        #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
+        output: ReviewFormat,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `fanout man > fanout.1`.
+    Man,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

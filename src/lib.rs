@@ -19,6 +19,7 @@
 //! - [`render`]: decisions → each cluster's objects ([`overrides`] applied) and the output [`emit::Tree`].
 //! - [`diff`]: old tree × new tree → unified diffs, Secret values masked.
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
+//! - [`review`]: two compiled revisions → what changes per cluster; [`gitrev`] (EDGE) reads a revision.
 //!
 //! Invariants: every problem in the user's input is a [`diagnostic::Diagnostic`] with a span, never a
 //! panic; all diagnostics of a stage are collected before stopping; the same input gives the same output
@@ -35,6 +36,7 @@ pub mod diff;
 pub mod divide;
 pub mod emit;
 pub mod estimate;
+pub mod gitrev;
 pub mod load;
 pub mod matching;
 pub mod model;
@@ -45,6 +47,7 @@ pub mod plan;
 pub mod quantity;
 pub mod render;
 pub mod resolve;
+pub mod review;
 pub mod schemas;
 pub mod shortform;
 pub mod source;

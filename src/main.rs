@@ -42,6 +42,22 @@ fn main() -> ExitCode {
             stdout,
         } => render_cmd::run(&repo, out.as_deref(), &clusters, diff, stdout),
         Command::Check { repo, out } => render_cmd::check(&repo, out.as_deref()),
+        Command::Diff { repo, base, output } => render_cmd::review(&repo, &base, output),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "fanout", &mut std::io::stdout());
+            exit::OK
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => exit::OK,
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    exit::USAGE_OR_IO
+                }
+            }
+        }
     };
     ExitCode::from(code as u8)
 }

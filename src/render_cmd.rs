@@ -1,12 +1,12 @@
 //! The `render` and `check` commands: compile, then write (or compare) the output tree, printing a
 //! summary line per cluster and, when asked, the diff.
 
-use crate::cli::exit;
+use crate::cli::{ReviewFormat, exit};
 use crate::{count, print_text, summary};
 use fanout::diagnostic::Diagnostic;
 use fanout::load::Repo;
 use fanout::schemas::Schemas;
-use fanout::{Compiled, diff, emit, render};
+use fanout::{Compiled, diff, emit, gitrev, render, review};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -170,4 +170,48 @@ pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
         out.display()
     );
     exit::DIFFERENCES
+}
+
+/// `fanout diff --base REV`: the repository at REV against the working tree.
+pub fn review(repo: &Path, base: &str, format: ReviewFormat) -> i32 {
+    let (_, head) = match compiled(repo) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let tmp = match tempfile::Builder::new().prefix("fanout-base-").tempdir() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot create a temporary directory: {e}");
+            return exit::USAGE_OR_IO;
+        }
+    };
+    let base_root = match gitrev::materialise(repo, base, tmp.path()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE_OR_IO;
+        }
+    };
+    let (_, before) = match compiled(&base_root) {
+        Ok(x) => x,
+        Err(code) => {
+            eprintln!("error: the repository at `{base}` does not compile (see above)");
+            return code;
+        }
+    };
+    let r = review::review(&before, &head);
+    let text = match format {
+        ReviewFormat::Text => review::to_text(&r),
+        ReviewFormat::Markdown => review::to_markdown(&r),
+        ReviewFormat::Json => format!(
+            "{}\n",
+            serde_json::to_string_pretty(&review::to_json(&r)).unwrap_or_default()
+        ),
+    };
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    if r.is_empty() {
+        exit::OK
+    } else {
+        exit::DIFFERENCES
+    }
 }

@@ -311,3 +311,72 @@ fn every_cluster_directory_builds_with_kubectl_kustomize() {
     }
     assert_eq!(built, 7);
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.email=ci@example.com", "-c", "user.name=ci"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn diff_against_a_git_revision_shows_moves_per_cluster() {
+    if Command::new("git").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: git is not installed");
+        return;
+    }
+    let (tmp, repo) = example();
+    git(tmp.path(), &["init", "-q"]);
+    git(tmp.path(), &["add", "-A"]);
+    git(tmp.path(), &["commit", "-qm", "base"]);
+    let same = fanout(&["diff", ".", "--base", "HEAD"], &repo);
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same));
+    let path = repo.join("apps/payments/deployment.yaml");
+    let edited = fs::read_to_string(&path)
+        .unwrap()
+        .replace("replicas: 5", "replicas: 8")
+        .replace("s3cr3t-canary", "s3cr3t-canary-rotated");
+    fs::write(&path, edited).unwrap();
+    let out = fanout(&["diff", ".", "--base", "HEAD", "--output", "json"], &repo);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(!text(&out).contains("s3cr3t-canary"), "{}", text(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let moves: Vec<(String, i64, i64)> = json["replicas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["cluster"].as_str().unwrap().to_owned(),
+                m["before"].as_i64().unwrap(),
+                m["after"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        moves,
+        vec![
+            ("aws-eu-1".into(), 3, 4),
+            ("aws-eu-2".into(), 1, 2),
+            ("gcp-eu-1".into(), 1, 2)
+        ]
+    );
+    let md = fanout(
+        &["diff", ".", "--base", "HEAD", "--output", "markdown"],
+        &repo,
+    );
+    assert!(
+        String::from_utf8_lossy(&md.stdout).contains("| `aws-eu-1` | 0 | 2 | 0 |"),
+        "{}",
+        text(&md)
+    );
+    let bad = fanout(&["diff", ".", "--base", "no-such-rev"], &repo);
+    assert_eq!(bad.status.code(), Some(3), "{}", text(&bad));
+}
