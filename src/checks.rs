@@ -366,6 +366,19 @@ pub fn short_form(o: &Object, sf: &ShortForm, inventory: &[String]) -> Vec<Diagn
             true,
         ));
     }
+    if let Some(spread) = &spec.placement.spread {
+        for (name, groups) in [("regions", spread.regions), ("clusters", spread.clusters)] {
+            let Some(g) = groups else { continue };
+            let (min, max) = (g.min_groups.unwrap_or(1), g.max_groups.unwrap_or(0));
+            if max > 0 && max < min {
+                out.push(err(
+                    o,
+                    &format!("/spec/placement/spread/{name}/maxGroups"),
+                    format!("`spread.{name}.maxGroups` ({max}) is less than `minGroups` ({min})"),
+                ));
+            }
+        }
+    }
     let scheduling = spec.scheduling.type_.as_deref().unwrap_or("Duplicated");
     if scheduling == "StaticWeight" && spec.scheduling.weights.is_empty() {
         out.push(err(o, "/spec/scheduling", "`StaticWeight` needs `weights`"));

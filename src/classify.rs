@@ -131,8 +131,8 @@ fn classify_node(node: Node, objects: &mut Vec<Object>, diagnostics: &mut Vec<Di
         }
         return;
     }
-    let name = match node.get("metadata") {
-        Some(meta) if matches!(meta.value, Value::Map(_)) => match meta.get("name") {
+    let name = match node.entry("metadata") {
+        Some((key, meta)) if matches!(meta.value, Value::Map(_)) => match meta.get("name") {
             Some(Node {
                 value: Value::Str(s),
                 ..
@@ -151,13 +151,13 @@ fn classify_node(node: Node, objects: &mut Vec<Object>, diagnostics: &mut Vec<Di
             None => {
                 diagnostics.push(Diagnostic::error(
                     "missing-field",
-                    meta.span,
+                    key.span,
                     format!("`{kind}` has no `metadata.name`"),
                 ));
                 return;
             }
         },
-        Some(other) => {
+        Some((_, other)) => {
             diagnostics.push(Diagnostic::error(
                 "missing-field",
                 other.span,
@@ -232,7 +232,7 @@ mod tests {
             messages,
             vec![
                 (1, "object has no `apiVersion`"),
-                (7, "`ConfigMap` has no `metadata.name`"),
+                (6, "`ConfigMap` has no `metadata.name`"),
                 (
                     9,
                     "a document must be a mapping (a Kubernetes object), found a sequence"

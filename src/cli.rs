@@ -89,6 +89,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
         output: ReviewFormat,
     },
+    /// Turn live Deployments and Jobs (`kubectl get deploy web -o yaml`, a Job, or a List) into short-form
+    /// workloads, dropping status and server-set fields.
+    Import {
+        /// Files to read (YAML or JSON); `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Write one file per workload under this directory (`<namespace>/<name>.<kind>.yaml`) instead of
+        /// printing them.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

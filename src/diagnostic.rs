@@ -140,22 +140,40 @@ fn snippet(
         "{:gutter$}{arrow} {}:{}:{}",
         "", file.display_path, span.start.line, span.start.col
     );
-    let Some(line) = file.line(span.start.line) else {
+    let Some(full) = file.line(span.start.line) else {
         return;
     };
-    let width = line.chars().count() as u32;
-    let start = span.start.col.saturating_sub(1).min(width);
-    let end = if span.end.line == span.start.line {
+    let width = full.chars().count() as u32;
+    let mut start = span.start.col.saturating_sub(1).min(width);
+    let mut end = if span.end.line == span.start.line {
         span.end.col.saturating_sub(1).min(width)
     } else {
         width
+    };
+    // Very long lines (minified or generated files) are shown as a window around the span.
+    let (line, lead) = if width > MAX_SHOWN {
+        end = end.min(start + MAX_SHOWN / 2);
+        let from = start.saturating_sub(MAX_SHOWN / 4);
+        let to = (end + MAX_SHOWN / 4).min(width);
+        let cut: String = full
+            .chars()
+            .skip(from as usize)
+            .take((to - from) as usize)
+            .collect();
+        let left = if from > 0 { "…" } else { "" };
+        let right = if to < width { "…" } else { "" };
+        start -= from;
+        end -= from;
+        (format!("{left}{cut}{right}"), u32::from(from > 0))
+    } else {
+        (full.to_owned(), 0)
     };
     let carets = end.saturating_sub(start).max(1) as usize;
     let _ = writeln!(out, "{:gutter$} |", "");
     let _ = writeln!(out, "{:>gutter$} | {line}", span.start.line);
     let pad: String = line
         .chars()
-        .take(start as usize)
+        .take((start + lead) as usize)
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect();
     let label = if label.is_empty() {
@@ -165,6 +183,9 @@ fn snippet(
     };
     let _ = writeln!(out, "{:gutter$} | {pad}{}{label}", "", "^".repeat(carets));
 }
+
+/// Longest source line shown in full, in characters.
+const MAX_SHOWN: u32 = 160;
 
 /// Machine-readable rendering: `{"diagnostics":[{severity, code, message, file, line, column, endLine, endColumn, related, notes}]}`.
 pub fn render_json(diagnostics: &[Diagnostic], sources: &Sources) -> serde_json::Value {
@@ -252,6 +273,31 @@ mod tests {
         assert!(text.contains("::: apps/web.yaml:1:1"), "{text}");
         assert!(text.contains("^^^^ first here"), "{text}");
         assert!(text.contains("= note: rename one"), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_windowed_around_the_span() {
+        let mut s = Sources::default();
+        s.add(SourceFile {
+            rel_path: "x.yaml".into(),
+            display_path: "x.yaml".into(),
+            text: format!("{}XYZ{}\n", "a".repeat(5000), "b".repeat(5000)),
+        });
+        let d = Diagnostic::error("yaml", span(1, 5001, 5004), "here");
+        let text = render_text(&[d], &s);
+        assert!(text.len() < 600, "{text}");
+        assert!(
+            text.contains("…aaaa") && text.contains("XYZbbb") && text.contains("bbb…"),
+            "{text}"
+        );
+        let caret_line = text.lines().find(|l| l.contains('^')).unwrap();
+        let code_line = text.lines().find(|l| l.contains("XYZ")).unwrap();
+        let col = |l: &str, i: usize| l[..i].chars().count();
+        assert_eq!(
+            col(caret_line, caret_line.find('^').unwrap()),
+            col(code_line, code_line.find("XYZ").unwrap()),
+            "{text}"
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@
 //! - [`render`]: decisions → each cluster's objects ([`overrides`] applied) and the output [`emit::Tree`].
 //! - [`diff`]: old tree × new tree → unified diffs, Secret values masked.
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
+//! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads.
 //! - [`review`]: two compiled revisions → what changes per cluster; [`gitrev`] (EDGE) reads a revision.
 //!
 //! Invariants: every problem in the user's input is a [`diagnostic::Diagnostic`] with a span, never a
@@ -37,6 +38,7 @@ pub mod divide;
 pub mod emit;
 pub mod estimate;
 pub mod gitrev;
+pub mod import;
 pub mod load;
 pub mod matching;
 pub mod model;

@@ -212,6 +212,19 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
             continue;
         }
         let bytes = fs::read(path).map_err(io_err(path))?;
+        if bytes.iter().take(8000).any(|b| *b == 0) {
+            let id = sources.add(SourceFile {
+                rel_path: rel,
+                display_path: display,
+                text: String::new(),
+            });
+            diagnostics.push(Diagnostic::error(
+                "encoding",
+                Span::file_start(id),
+                "binary file (it contains NUL bytes); YAML files must be UTF-8 text",
+            ));
+            continue;
+        }
         match decode(bytes) {
             Ok(text) => files.push(sources.add(SourceFile {
                 rel_path: rel,

@@ -2,6 +2,7 @@
 //! an exit code (see `cli::exit`).
 
 mod cli;
+mod import_cmd;
 mod render_cmd;
 
 use clap::Parser;
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         } => render_cmd::run(&repo, out.as_deref(), &clusters, diff, stdout),
         Command::Check { repo, out } => render_cmd::check(&repo, out.as_deref()),
         Command::Diff { repo, base, output } => render_cmd::review(&repo, &base, output),
+        Command::Import { files, out_dir } => import_cmd::run(&files, out_dir.as_deref()),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "fanout", &mut std::io::stdout());

@@ -53,6 +53,39 @@ pub fn object_name(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The name rule the API server applies to an object of this group and kind: a DNS-1123 label for
+/// Services and Namespaces, a DNS-1123 subdomain for the common built-in kinds (at most 63 characters
+/// for Jobs, whose name becomes a label value, and 52 for CronJobs, whose Jobs get a suffix), and the
+/// path-segment rule for everything else (RBAC objects and custom resources accept more).
+pub fn object_name_for(group: &str, kind: &str, name: &str) -> Result<(), String> {
+    match (group, kind) {
+        ("", "Service" | "Namespace") => dns1123_label(name),
+        ("batch", "CronJob") if name.len() > 52 => Err(format!(
+            "a CronJob name may have at most 52 characters, `{name}` has {}",
+            name.len()
+        )),
+        ("batch", "Job") if name.len() > 63 => Err(format!(
+            "a Job name may have at most 63 characters, `{name}` has {}",
+            name.len()
+        )),
+        (
+            "",
+            "ConfigMap"
+            | "Secret"
+            | "ServiceAccount"
+            | "PersistentVolumeClaim"
+            | "PersistentVolume"
+            | "Pod",
+        )
+        | ("apps", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet")
+        | ("batch", "Job" | "CronJob")
+        | ("networking.k8s.io", "Ingress" | "NetworkPolicy")
+        | ("policy", "PodDisruptionBudget")
+        | ("autoscaling", "HorizontalPodAutoscaler") => dns1123_subdomain(name),
+        _ => object_name(name),
+    }
+}
+
 fn qualified_name_part(s: &str) -> bool {
     let alnum = |c: char| c.is_ascii_alphanumeric();
     !s.is_empty()
@@ -108,6 +141,25 @@ mod tests {
         assert!(object_name("system:controller").is_ok());
         assert!(object_name("..").is_err());
         assert!(object_name("a/b").is_err());
+    }
+
+    #[test]
+    fn names_by_kind() {
+        assert!(object_name_for("apps", "Deployment", "api-server").is_ok());
+        assert!(object_name_for("apps", "Deployment", "ApiServer").is_err());
+        assert!(object_name_for("", "ConfigMap", "Web_Config").is_err());
+        assert!(object_name_for("", "Service", "a.b").is_err());
+        assert!(object_name_for("", "ConfigMap", "a.b").is_ok());
+        assert!(object_name_for("batch", "CronJob", &"a".repeat(53)).is_err());
+        assert!(
+            object_name_for(
+                "rbac.authorization.k8s.io",
+                "ClusterRole",
+                "system:Controller"
+            )
+            .is_ok()
+        );
+        assert!(object_name_for("example.com", "Widget", "Anything_Goes").is_ok());
     }
 
     #[test]

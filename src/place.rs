@@ -57,6 +57,8 @@ pub struct Placed {
     pub workload: bool,
     /// The `clusterAffinities` term that succeeded.
     pub affinity_term: Option<String>,
+    /// Earlier `clusterAffinities` terms that failed, with Karmada's error for each.
+    pub skipped_terms: Vec<(String, String)>,
     /// Workloads whose `propagateDeps` brings this object along (Karmada's attached bindings); it goes to
     /// the union of their clusters and its own.
     pub required_by: Vec<ObjectRef>,
@@ -285,6 +287,7 @@ fn attach_dependencies(model: &Model, decisions: &mut [Decision]) -> Vec<Diagnos
             rejected,
             workload: false,
             affinity_term: None,
+            skipped_terms: Vec::new(),
             required_by: required_by.into_iter().collect(),
         });
     }
@@ -317,6 +320,7 @@ fn schedule(
             .collect(),
     };
     let mut first_failure = None;
+    let mut skipped = Vec::new();
     for (name, affinities, tiered) in terms {
         match schedule_term(
             model,
@@ -329,9 +333,13 @@ fn schedule(
         ) {
             Ok(mut placed) => {
                 placed.affinity_term = name.map(str::to_owned);
+                placed.skipped_terms = skipped;
                 return Outcome::Placed(placed);
             }
             Err(failure) => {
+                if let Some(n) = name {
+                    skipped.push((n.to_owned(), failure.0.clone()));
+                }
                 first_failure.get_or_insert(failure);
             }
         }
@@ -523,6 +531,7 @@ fn schedule_term(
         rejected,
         workload,
         affinity_term: None,
+        skipped_terms: Vec::new(),
         required_by: Vec::new(),
     })
 }

@@ -79,6 +79,14 @@ pub fn to_json(model: &Model, decisions: &[&Decision]) -> Value {
                 Outcome::Failed { error, .. } => item["error"] = json!(error),
                 Outcome::NotPropagated { reason } => item["notPropagated"] = json!(reason),
                 Outcome::Placed(p) => {
+                    if let Some(term) = &p.affinity_term {
+                        item["affinityTerm"] = json!(term);
+                        item["skippedTerms"] = p
+                            .skipped_terms
+                            .iter()
+                            .map(|(name, error)| json!({"name": name, "error": error}))
+                            .collect();
+                    }
                     if !p.required_by.is_empty() {
                         item["requiredBy"] =
                             p.required_by.iter().map(|r| json!(r.to_string())).collect();
@@ -139,6 +147,9 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
                 }
                 for r in &p.required_by {
                     let _ = writeln!(out, "    follows {r} (propagateDeps)");
+                }
+                for (name, error) in &p.skipped_terms {
+                    let _ = writeln!(out, "    affinity term `{name}` skipped: {error}");
                 }
                 if let Some(term) = &p.affinity_term {
                     let _ = writeln!(out, "    affinity term `{term}`");

@@ -130,8 +130,22 @@ impl Resolver {
             Some(m) => m,
             None => return,
         };
-        if let Err(why) = crate::names::object_name(&o.name) {
-            self.error(o, "/metadata/name", format!("object name {why}"));
+        let group = o.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        if let Err(why) = crate::names::object_name_for(group, &o.kind, &o.name) {
+            self.error(
+                o,
+                "/metadata/name",
+                format!("invalid `{}` name: {why}", o.kind),
+            );
+        }
+        if let Some(ns) = &meta.namespace
+            && let Err(why) = crate::names::dns1123_label(ns)
+        {
+            self.error(
+                o,
+                "/metadata/namespace",
+                format!("invalid namespace: {why}"),
+            );
         }
         self.diagnostics.extend(checks::resource(o, &json));
         let namespace = namespace_of(&o.kind, meta.namespace.as_deref());
@@ -194,7 +208,11 @@ impl Resolver {
             short_form: true,
             variants: BTreeMap::new(),
         });
+        // The short form's own checks already located every rule at the short form's fields; the checks
+        // of the generated Karmada placement would only repeat them at the wrong place.
+        let checked = self.diagnostics.len();
         let placement = self.placement(o, &expanded.propagation.spec.placement, "/spec/placement");
+        self.diagnostics.truncate(checked);
         self.model
             .propagation_policies
             .push(model::PropagationPolicy {
@@ -270,11 +288,15 @@ impl Resolver {
             rules.is_empty(),
         ) {
             (None, None, _) => {}
-            (_, _, false) => self.error(
-                o,
-                "/spec/overriders",
+            (target, _, false) => self.diagnostics.push(Diagnostic::error(
+                "invalid",
+                o.node.key_span_at(if target.is_some() {
+                    "/spec/targetCluster"
+                } else {
+                    "/spec/overriders"
+                }),
                 "`targetCluster`/`overriders` and `overrideRules` cannot be used together",
-            ),
+            )),
             (target, overriders, true) => rules.push(api::OverrideRule {
                 target_cluster: target.clone(),
                 overriders: overriders.clone().unwrap_or_default(),
@@ -354,11 +376,19 @@ impl Resolver {
                             &here,
                             "every `clusterAffinities` term needs an `affinityName`",
                         );
-                    } else if seen.insert(term.affinity_name.clone(), i).is_some() {
-                        self.error(
-                            o,
-                            &format!("{here}/affinityName"),
-                            format!("`affinityName` `{}` is used twice", term.affinity_name),
+                    } else if let Some(first) = seen.insert(term.affinity_name.clone(), i) {
+                        self.diagnostics.push(
+                            Diagnostic::error(
+                                "invalid",
+                                o.node.span_at(&format!("{here}/affinityName")),
+                                format!("`affinityName` `{}` is used twice", term.affinity_name),
+                            )
+                            .with_related(
+                                o.node.span_at(&format!(
+                                    "{at}/clusterAffinities/{first}/affinityName"
+                                )),
+                                "first used here",
+                            ),
                         );
                     }
                     self.diagnostics

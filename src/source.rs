@@ -60,6 +60,9 @@ pub struct SourceFile {
 impl SourceFile {
     /// The text of a 1-based line, without its line break.
     pub fn line(&self, line: u32) -> Option<&str> {
+        if self.text.is_empty() {
+            return None;
+        }
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
         self.text
             .split('\n')

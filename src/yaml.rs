@@ -231,16 +231,9 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Parsed {
                     line: to_u32(m.line()),
                     col: to_u32(m.col() + 1),
                 };
-                let message = format!("invalid YAML: {}", e.info());
-                parsed.diagnostics.push(Diagnostic::error(
-                    "yaml",
-                    Span {
-                        file,
-                        start: pos,
-                        end: pos,
-                    },
-                    message,
-                ));
+                parsed
+                    .diagnostics
+                    .push(scan_error(file, text, pos, e.info()));
                 parsed.documents.clear();
                 return finish(parsed, loader);
             }
@@ -358,6 +351,55 @@ fn finish(mut parsed: Parsed, loader: Loader) -> Parsed {
         parsed.documents.clear();
     }
     parsed
+}
+
+/// The reader's own syntax errors, reworded where fanout knows better.
+fn scan_error(file: FileId, text: &str, pos: Pos, info: &str) -> Diagnostic {
+    let point = Span {
+        file,
+        start: pos,
+        end: pos,
+    };
+    if info == "recursion limit exceeded" {
+        return Diagnostic::error(
+            "limit",
+            point,
+            "flow collections (`[...]`, `{...}`) nested deeper than 255 levels, the YAML reader's limit",
+        );
+    }
+    if info.contains("unknown anchor") {
+        // name the alias: it starts at the error position with `*`
+        let line = text
+            .split('\n')
+            .nth(pos.line.saturating_sub(1) as usize)
+            .unwrap_or("");
+        let alias: String = line
+            .chars()
+            .skip(pos.col.saturating_sub(1) as usize)
+            .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+            .collect();
+        if alias.starts_with('*') && alias.len() > 1 {
+            let end = Pos {
+                line: pos.line,
+                col: pos.col + alias.chars().count() as u32,
+            };
+            return Diagnostic::error(
+                "yaml",
+                Span {
+                    file,
+                    start: pos,
+                    end,
+                },
+                format!("alias `{alias}` refers to an anchor that is not defined before it"),
+            );
+        }
+        return Diagnostic::error(
+            "yaml",
+            point,
+            "alias to an anchor that is not defined before it",
+        );
+    }
+    Diagnostic::error("yaml", point, format!("invalid YAML: {info}"))
 }
 
 fn to_u32(n: usize) -> u32 {

@@ -58,3 +58,85 @@ fn completions_and_manual_page() {
     assert_eq!(code, Some(0));
     assert!(out.contains(".TH fanout 1"), "{out}");
 }
+
+#[test]
+fn imported_workloads_validate_and_render() {
+    let tmp = tempfile::tempdir().unwrap();
+    let live = tmp.path().join("live.yaml");
+    std::fs::write(
+        &live,
+        r#"apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: web
+    namespace: shop
+    uid: 0b7c5d7e-1111-2222-3333-444455556666
+    resourceVersion: "123"
+    generation: 4
+    creationTimestamp: "2026-01-01T00:00:00Z"
+    annotations:
+      deployment.kubernetes.io/revision: "4"
+    labels: {app.kubernetes.io/name: web}
+    managedFields: [{manager: kubectl, operation: Update}]
+  spec:
+    replicas: 3
+    progressDeadlineSeconds: 600
+    revisionHistoryLimit: 10
+    selector: {matchLabels: {app.kubernetes.io/name: web}}
+    strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 25%, maxUnavailable: 25%}}
+    template:
+      metadata: {labels: {app.kubernetes.io/name: web}}
+      spec:
+        containers:
+        - name: web
+          image: nginx:1.27
+          imagePullPolicy: IfNotPresent
+          terminationMessagePath: /dev/termination-log
+          terminationMessagePolicy: File
+        dnsPolicy: ClusterFirst
+        restartPolicy: Always
+        schedulerName: default-scheduler
+        securityContext: {}
+        terminationGracePeriodSeconds: 30
+  status: {replicas: 3, readyReplicas: 3}
+"#,
+    )
+    .unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(
+        repo.join("clusters.yaml"),
+        "apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata: {name: eu-1}\nspec: {provider: aws, region: eu-west-1}\n",
+    )
+    .unwrap();
+    let (code, _, err) = fanout(&[
+        "import",
+        live.to_str().unwrap(),
+        "--out-dir",
+        repo.join("apps").to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let written = std::fs::read_to_string(repo.join("apps/shop/web.deployment.yaml")).unwrap();
+    for gone in [
+        "managedFields",
+        "resourceVersion",
+        "0b7c5d7e",
+        "status",
+        "revision",
+    ] {
+        assert!(!written.contains(gone), "{gone} left in:\n{written}");
+    }
+    let (code, _, err) = fanout(&["validate", repo.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, out, err) = fanout(&["render", repo.to_str().unwrap(), "--stdout"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("kind: Deployment")
+            && out.contains("replicas: 3")
+            && out.contains("image: nginx:1.27"),
+        "{out}"
+    );
+}

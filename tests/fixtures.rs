@@ -166,7 +166,11 @@ fn fixtures() {
             check(&expected.join("plan.json"), &stdout, &mut failures);
             if code == 0 {
                 // the example's golden tree is its committed `rendered/`, as a user would keep it
-                let golden = if name == "examples" { repo.join("rendered") } else { expected.join("rendered") };
+                let golden = if name == "examples" {
+                    repo.join("rendered")
+                } else {
+                    expected.join("rendered")
+                };
                 check_tree(repo, &golden, &mut failures);
             }
         }
