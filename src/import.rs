@@ -170,20 +170,6 @@ const JOB_LABELS: [&str; 4] = [
     "batch.kubernetes.io/job-name",
 ];
 
-/// Metadata the API server sets.
-const SERVER_METADATA: [&str; 10] = [
-    "uid",
-    "resourceVersion",
-    "creationTimestamp",
-    "generation",
-    "managedFields",
-    "selfLink",
-    "ownerReferences",
-    "generateName",
-    "deletionTimestamp",
-    "deletionGracePeriodSeconds",
-];
-
 /// `List`s (and typed lists such as `DeploymentList`, whose items carry no `kind`) replaced by their items,
 /// in order; `null` documents skipped. Iterative, so nesting depth does not matter.
 fn expand_lists(objects: &[Value]) -> Vec<Value> {
@@ -467,7 +453,9 @@ fn dropped_key(key: &str, is_job: bool) -> bool {
 fn clean_metadata(meta: &Map<String, Value>, is_job: bool, top: bool) -> Map<String, Value> {
     let mut out = Map::new();
     for (key, value) in meta {
-        if SERVER_METADATA.contains(&key.as_str()) && (top || key == "creationTimestamp") {
+        let server_set =
+            crate::render::SERVER_METADATA.contains(&key.as_str()) || key == "generateName";
+        if server_set && (top || key == "creationTimestamp") {
             continue;
         }
         match (key.as_str(), value) {

@@ -31,15 +31,17 @@ pub struct ClusterObject {
 /// Every cluster's objects, by cluster name; clusters that receive nothing are present with no objects.
 pub type Rendered = BTreeMap<String, Vec<ClusterObject>>;
 
-/// Metadata the API server sets, meaningless in a manifest.
-const SERVER_FIELDS: [&str; 7] = [
+/// Metadata the API server sets: meaningless in a manifest, and wrong on another cluster (uids).
+pub const SERVER_METADATA: [&str; 9] = [
     "uid",
     "resourceVersion",
     "creationTimestamp",
     "generation",
     "managedFields",
     "selfLink",
+    "ownerReferences",
     "deletionTimestamp",
+    "deletionGracePeriodSeconds",
 ];
 
 /// File name of an object inside its cluster directory: `<namespace>/<Kind>[.<group>]_<name>.yaml`, with
@@ -178,7 +180,7 @@ fn normalise(body: Value, namespace: Option<&str>) -> Value {
         Some(Value::Object(m)) => m,
         _ => Map::new(),
     };
-    for f in SERVER_FIELDS {
+    for f in SERVER_METADATA {
         meta.shift_remove(f);
     }
     if let Some(ns) = namespace {
