@@ -4,7 +4,7 @@
 //! validates everything against the JSON Schemas in `schema/`, decides offline where each workload runs
 //! and with how many replicas (as Karmada's scheduler would), and writes one manifest directory per cluster.
 //!
-//! The pipeline, one module per stage; only `load` (and, later, the writer) touch the disk:
+//! The pipeline, one module per stage; only the EDGE modules (`load`, `emit`, `gitrev`) touch the disk:
 //!
 //! - [`load`]: EDGE. Walk the repository, read YAML files and `fanout.yaml` into [`source::Sources`].
 //! - [`yaml`]: text → position-keeping nodes, with reader limits; [`template`] renders `*.yaml.j2` files
@@ -21,6 +21,12 @@
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
 //! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads.
 //! - [`review`]: two compiled revisions → what changes per cluster; [`gitrev`] (EDGE) reads a revision.
+//!
+//! [`compile`] is the whole pipeline between the edges:
+//!
+//! ```text
+//! analyse (parse → classify → validate → resolve, templates per cluster) → place → render
+//! ```
 //!
 //! Invariants: every problem in the user's input is a [`diagnostic::Diagnostic`] with a span, never a
 //! panic; all diagnostics of a stage are collected before stopping; the same input gives the same output
