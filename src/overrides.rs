@@ -116,7 +116,7 @@ pub struct OverrideError {
     /// JSON pointer of the failing overrider inside the policy's own YAML, so the caller can point at it:
     /// e.g. "/spec/overrideRules/0/overriders/plaintext/1" (or "/spec/overriders/..." for the deprecated
     /// form); for a policy generated from a short form (`generated_for.is_some()`),
-    /// "/spec/overrides/<rule index>".
+    /// `/spec/overrides/<rule index>`.
     pub pointer: String,
     /// lower case, no trailing period, names in backticks, e.g. "json patch `replace` at `/spec/foo`: path
     /// does not exist"
