@@ -3,7 +3,7 @@
 //! Input: a rendered [`Tree`] (paths relative to the output directory → bytes), made by a pure stage.
 //! Output: the output directory on disk holds that tree, and [`Changes`] says what moved.
 //!
-//! Guarantees of [`write`]:
+//! Guarantees of [`write()`]:
 //!
 //! 1. **Ownership.** fanout records the files it wrote in `<out>/.fanout/index` (not YAML, so Flux and
 //!    Argo CD never read it as a manifest): one line per owned file, `<blake3 hex>  <path>`, sorted by the
