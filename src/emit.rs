@@ -27,7 +27,7 @@
 //!
 //!    Fallback: where the exchange is not available (another OS, or a filesystem that answers `EINVAL`),
 //!    the switch is two renames, `out` → `.<out-name>.fanout-old-<pid>` then staging → `out`. A kill between
-//!    them leaves no `out` but the complete old tree beside it; the next [`write`] puts it back first.
+//!    them leaves no `out` but the complete old tree beside it; the next [`write()`] puts it back first.
 //! 4. **Recovery.** At the start of every write, under the lock, leftovers of killed runs (staging
 //!    directories and old trees beside `out`) are removed, after putting an old tree back if `out` is
 //!    missing.
