@@ -89,6 +89,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
         output: ReviewFormat,
     },
+    /// Argo CD Config Management Plugin: print one cluster's objects as a YAML stream, the cluster
+    /// taken from the Application (plugin parameter `cluster`, else plugin env `FANOUT_CLUSTER`).
+    #[command(name = "argocd-generate")]
+    ArgocdGenerate {
+        /// Repository root (Argo CD runs the plugin in the Application's source directory).
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+    },
     /// Turn live Deployments and Jobs (`kubectl get deploy web -o yaml`, a Job, or a List) into short-form
     /// workloads, dropping status and server-set fields.
     Import {

@@ -19,6 +19,7 @@
 //! - [`render`]: decisions → each cluster's objects ([`overrides`] applied) and the output [`emit::Tree`].
 //! - [`diff`]: old tree × new tree → unified diffs, Secret values masked.
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
+//! - [`argocd`]: which cluster an Argo CD Application asks for (plugin parameters and env).
 //! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads.
 //! - [`review`]: two compiled revisions → what changes per cluster; [`gitrev`] (EDGE) reads a revision.
 //!
@@ -34,6 +35,7 @@
 
 pub mod affinity;
 pub mod api;
+pub mod argocd;
 pub mod checks;
 pub mod classify;
 pub mod config;

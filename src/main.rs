@@ -44,6 +44,18 @@ fn main() -> ExitCode {
         } => render_cmd::run(&repo, out.as_deref(), &clusters, diff, stdout),
         Command::Check { repo, out } => render_cmd::check(&repo, out.as_deref()),
         Command::Diff { repo, base, output } => render_cmd::review(&repo, &base, output),
+        Command::ArgocdGenerate { repo } => {
+            match fanout::argocd::cluster_from_env(&|k| std::env::var(k).ok()) {
+                Ok(cluster) => {
+                    eprintln!("argocd-generate: cluster `{cluster}`");
+                    render_cmd::run(&repo, None, &[cluster], false, true)
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    exit::USAGE_OR_IO
+                }
+            }
+        }
         Command::Import { files, out_dir } => import_cmd::run(&files, out_dir.as_deref()),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
