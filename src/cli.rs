@@ -23,6 +23,9 @@ pub mod exit {
     after_help = "Exit codes: 0 success, 1 differences found, 2 invalid input or unplaceable workload, 3 usage or I/O error."
 )]
 pub struct Cli {
+    /// Print only errors and what the command is asked for (no warnings, no summary lines).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }

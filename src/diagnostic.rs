@@ -102,9 +102,19 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>, sources: &Sources) {
 
 /// Human-readable rendering, rustc style.
 pub fn render_text(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+    render_styled(diagnostics, sources, false)
+}
+
+/// [`render_text`], with the severity in colour (ANSI) when `color` is set.
+pub fn render_styled(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        let _ = writeln!(out, "{}[{}]: {}", d.severity.as_str(), d.code, d.message);
+        let severity = match (color, d.severity) {
+            (false, s) => s.as_str().to_owned(),
+            (true, Severity::Error) => "\x1b[1;31merror\x1b[0m".to_owned(),
+            (true, Severity::Warning) => "\x1b[1;33mwarning\x1b[0m".to_owned(),
+        };
+        let _ = writeln!(out, "{severity}[{}]: {}", d.code, d.message);
         let gutter = d
             .span
             .iter()

@@ -51,7 +51,7 @@ pub fn run(files: &[std::path::PathBuf], out_dir: Option<&Path>) -> i32 {
     };
     for i in &imported {
         for w in &i.warnings {
-            eprintln!("warning: `{} {}/{}`: {w}", i.kind, i.namespace, i.name);
+            note!("warning: `{} {}/{}`: {w}", i.kind, i.namespace, i.name);
         }
     }
     match out_dir {
@@ -73,7 +73,7 @@ pub fn run(files: &[std::path::PathBuf], out_dir: Option<&Path>) -> i32 {
                     eprintln!("error: cannot write `{}`: {e}", path.display());
                     return exit::USAGE_OR_IO;
                 }
-                eprintln!("wrote {}", path.display());
+                note!("wrote {}", path.display());
             }
         }
     }

@@ -1,6 +1,15 @@
 //! The `fanout` binary: parse the command line, run the library, print diagnostics, map the outcome to
 //! an exit code (see `cli::exit`).
 
+/// A progress or summary line on stderr, left out under `--quiet`.
+macro_rules! note {
+    ($($arg:tt)*) => {
+        if !$crate::quiet() {
+            eprintln!($($arg)*);
+        }
+    };
+}
+
 mod cli;
 mod import_cmd;
 mod render_cmd;
@@ -28,6 +37,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code as u8);
         }
     };
+    QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     let code = match cli.command {
         Command::Validate { repo, output } => validate(&repo, output),
         Command::Plan {
@@ -47,7 +57,7 @@ fn main() -> ExitCode {
         Command::ArgocdGenerate { repo } => {
             match fanout::argocd::cluster_from_env(&|k| std::env::var(k).ok()) {
                 Ok(cluster) => {
-                    eprintln!("argocd-generate: cluster `{cluster}`");
+                    note!("argocd-generate: cluster `{cluster}`");
                     render_cmd::run(&repo, None, &[cluster], false, true)
                 }
                 Err(e) => {
@@ -86,9 +96,28 @@ fn front(repo: &Path, schemas: &Schemas) -> Result<(Repo, Analysis), i32> {
     Ok((loaded, analysis))
 }
 
+/// `--quiet`: only errors and what was asked for are printed.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub(crate) fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Colour on stderr only when it is a terminal and `NO_COLOR` is not set.
+fn color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Print diagnostics on stderr (warnings left out under `--quiet`).
 pub(crate) fn print_text(diagnostics: &[Diagnostic], repo: &Repo) {
-    let _ =
-        std::io::stderr().write_all(diagnostic::render_text(diagnostics, &repo.sources).as_bytes());
+    let shown: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| !quiet() || d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    let text = diagnostic::render_styled(&shown, &repo.sources, color());
+    let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
 pub(crate) fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
@@ -128,7 +157,7 @@ fn validate(repo: &Path, output: Format) -> i32 {
             print_text(&analysis.diagnostics, &loaded);
             let m = &analysis.model;
             if errors == 0 {
-                eprintln!(
+                note!(
                     "{}: valid: {} files, {} clusters, {} resources, {} propagation policies, {} override policies{}",
                     repo.display(),
                     loaded.files.len(),

@@ -49,7 +49,7 @@ fn print_summary(changes: &emit::Changes, clusters: &[&String]) {
     let counts = diff::summary(changes);
     for c in clusters {
         let [a, ch, r] = counts.get(c.as_str()).copied().unwrap_or_default();
-        eprintln!("{c}: {a} added, {ch} changed, {r} removed");
+        note!("{c}: {a} added, {ch} changed, {r} removed");
     }
 }
 
@@ -159,7 +159,7 @@ pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
     };
     let changes = emit::changes(&old, &new, None);
     if changes.is_empty() {
-        eprintln!("{}: up to date", out.display());
+        note!("{}: up to date", out.display());
         return exit::OK;
     }
     let _ = std::io::stdout().write_all(diff::tree_diff(&old, &new, &changes).as_bytes());

@@ -140,3 +140,24 @@ items:
         "{out}"
     );
 }
+
+#[test]
+fn quiet_prints_only_errors_and_output_has_no_colour_off_a_terminal() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/multicloud");
+    let (code, out, err) = fanout(&["--quiet", "validate", example]);
+    assert_eq!((code, out.as_str(), err.as_str()), (Some(0), "", ""));
+    let (code, out, err) = fanout(&["plan", example, "-q"]);
+    assert_eq!(code, Some(0));
+    assert!(!out.is_empty() && err.is_empty(), "{err}");
+    let missing = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/missing-dependency/repo"
+    );
+    let (_, _, err) = fanout(&["plan", missing]);
+    assert!(
+        err.contains("warning[missing-dependency]") && !err.contains('\x1b'),
+        "{err}"
+    );
+    let (_, _, err) = fanout(&["plan", missing, "--quiet"]);
+    assert!(err.is_empty(), "{err}");
+}
