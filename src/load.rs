@@ -2,7 +2,8 @@
 //!
 //! Walks the repository root in sorted order and reads every `*.yaml` / `*.yml` file (and `*.yaml.j2`
 //! templates), skipping the output
-//! directory, hidden files and directories, and paths matching `exclude` in `fanout.yaml`. Symlinks are
+//! directory (the configured one, one given on the command line, and any directory holding fanout's
+//! index), hidden files and directories, and paths matching `exclude` in `fanout.yaml`. Symlinks are
 //! never followed out of the repository: a link whose target lies outside is reported as a warning and not
 //! read; a link to a file inside is read under the link's path; links to directories are not descended
 //! (their target, being inside, is walked anyway). Files over the size limit and files that are not UTF-8
@@ -109,11 +110,15 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
         }
     };
     let excludes = globs(&config.exclude);
-    let output_dir = match output {
-        Some(p) => p.to_path_buf(),
-        None => root.join(&config.output),
-    };
-    let canonical_output = fs::canonicalize(&output_dir).ok();
+    // The configured output directory and one given on the command line are both output, never input.
+    let outputs: Vec<PathBuf> = [
+        Some(root.join(&config.output)),
+        output.map(Path::to_path_buf),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|p| fs::canonicalize(p).ok())
+    .collect();
 
     let mut files = Vec::new();
     let walker = WalkDir::new(root)
@@ -132,11 +137,16 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
             if excludes.is_match(&rel) {
                 return false;
             }
-            if e.file_type().is_dir()
-                && let (Some(out), Ok(here)) = (&canonical_output, fs::canonicalize(e.path()))
-                && &here == out
-            {
-                return false;
+            if e.file_type().is_dir() {
+                // any directory fanout has written (it holds fanout's index) is output, wherever it is
+                if e.path().join(crate::emit::INDEX_PATH).is_file() {
+                    return false;
+                }
+                if let Ok(here) = fs::canonicalize(e.path())
+                    && outputs.contains(&here)
+                {
+                    return false;
+                }
             }
             true
         });

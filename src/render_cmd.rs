@@ -12,9 +12,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Load and compile; on failure print why and give the exit code.
-fn compiled(repo: &Path) -> Result<(Repo, Compiled), i32> {
+/// `out`: an output directory given on the command line, never read as input.
+fn compiled(repo: &Path, out: Option<&Path>) -> Result<(Repo, Compiled), i32> {
     let schemas = Schemas::new();
-    let mut loaded = fanout::load::load(repo, None, &schemas).map_err(|e| {
+    let mut loaded = fanout::load::load(repo, out, &schemas).map_err(|e| {
         eprintln!("error: {e}");
         exit::USAGE_OR_IO
     })?;
@@ -60,7 +61,7 @@ pub fn run(
     show_diff: bool,
     stdout: bool,
 ) -> i32 {
-    let (loaded, c) = match compiled(repo) {
+    let (loaded, c) = match compiled(repo, out) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -144,7 +145,7 @@ fn print_stream(c: &Compiled, only: Option<&BTreeSet<String>>) -> i32 {
 }
 
 pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
-    let (loaded, c) = match compiled(repo) {
+    let (loaded, c) = match compiled(repo, out) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -174,7 +175,7 @@ pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
 
 /// `fanout diff --base REV`: the repository at REV against the working tree.
 pub fn review(repo: &Path, base: &str, format: ReviewFormat) -> i32 {
-    let (_, head) = match compiled(repo) {
+    let (_, head) = match compiled(repo, None) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -192,7 +193,7 @@ pub fn review(repo: &Path, base: &str, format: ReviewFormat) -> i32 {
             return exit::USAGE_OR_IO;
         }
     };
-    let (_, before) = match compiled(&base_root) {
+    let (_, before) = match compiled(&base_root, None) {
         Ok(x) => x,
         Err(code) => {
             eprintln!("error: the repository at `{base}` does not compile (see above)");

@@ -380,3 +380,22 @@ fn diff_against_a_git_revision_shows_moves_per_cluster() {
     let bad = fanout(&["diff", ".", "--base", "no-such-rev"], &repo);
     assert_eq!(bad.status.code(), Some(3), "{}", text(&bad));
 }
+
+/// Regression: with `--out`, both that directory and the configured `rendered/` are output, never input.
+#[test]
+fn output_directories_are_never_read_as_input() {
+    let (_tmp, repo) = example();
+    assert!(fanout(&["render", "."], &repo).status.success());
+    let first = fanout(&["render", ".", "--out", "elsewhere"], &repo);
+    assert!(first.status.success(), "{}", text(&first));
+    let again = fanout(&["render", ".", "--out", "elsewhere"], &repo);
+    assert!(again.status.success(), "{}", text(&again));
+    let check = fanout(&["check", ".", "--out", "elsewhere"], &repo);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check));
+    let validate = fanout(&["validate", "."], &repo);
+    assert!(
+        String::from_utf8_lossy(&validate.stderr).contains("15 files"),
+        "{}",
+        text(&validate)
+    );
+}
