@@ -12,6 +12,7 @@ macro_rules! note {
 
 mod cli;
 mod import_cmd;
+mod progress;
 mod render_cmd;
 
 use clap::Parser;

@@ -14,12 +14,20 @@ use std::path::{Path, PathBuf};
 /// Load and compile; on failure print why and give the exit code.
 /// `out`: an output directory given on the command line, never read as input.
 fn compiled(repo: &Path, out: Option<&Path>) -> Result<(Repo, Compiled), i32> {
+    let progress =
+        crate::progress::Progress::start("reading, validating and placing", crate::quiet());
     let schemas = Schemas::new();
-    let mut loaded = fanout::load::load(repo, out, &schemas).map_err(|e| {
-        eprintln!("error: {e}");
-        exit::USAGE_OR_IO
-    })?;
-    match fanout::compile(&mut loaded, &schemas) {
+    let mut loaded = match fanout::load::load(repo, out, &schemas) {
+        Ok(l) => l,
+        Err(e) => {
+            drop(progress);
+            eprintln!("error: {e}");
+            return Err(exit::USAGE_OR_IO);
+        }
+    };
+    let result = fanout::compile(&mut loaded, &schemas);
+    drop(progress);
+    match result {
         Ok(c) => {
             print_text(&c.diagnostics, &loaded);
             Ok((loaded, c))
@@ -97,7 +105,10 @@ pub fn run(
         let changes = emit::changes(&old, &new, scope.as_ref());
         let _ = std::io::stdout().write_all(diff::tree_diff(&old, &new, &changes).as_bytes());
     }
-    let changes = match emit::write(&out, &new, scope.as_ref()) {
+    let progress = crate::progress::Progress::start("writing", crate::quiet());
+    let written = emit::write(&out, &new, scope.as_ref());
+    drop(progress);
+    let changes = match written {
         Ok(ch) => ch,
         Err(e) => {
             eprintln!("error: {e}");
