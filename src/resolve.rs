@@ -25,6 +25,7 @@ pub fn resolve(objects: &[Object]) -> (Model, Vec<Diagnostic>) {
         r.cluster(o);
     }
     let inventory: Vec<String> = r.model.clusters.iter().map(|c| c.name.clone()).collect();
+    r.cluster_scoped = custom_cluster_scoped(objects);
     for o in objects {
         match o.class {
             Class::Cluster => {}
@@ -41,6 +42,30 @@ pub fn resolve(objects: &[Object]) -> (Model, Vec<Diagnostic>) {
 struct Resolver {
     model: Model,
     diagnostics: Vec<Diagnostic>,
+    /// `(group, kind)` of custom resources the repository's CRDs declare cluster-scoped.
+    cluster_scoped: Vec<(String, String)>,
+}
+
+/// The custom kinds that CustomResourceDefinitions in the repository declare `scope: Cluster`.
+fn custom_cluster_scoped(objects: &[Object]) -> Vec<(String, String)> {
+    objects
+        .iter()
+        .filter(|o| {
+            o.kind == "CustomResourceDefinition"
+                && o.api_version.starts_with("apiextensions.k8s.io/")
+        })
+        .filter_map(|o| {
+            let crd = o.json();
+            let spec = crd.get("spec")?;
+            if spec.get("scope")?.as_str()? != "Cluster" {
+                return None;
+            }
+            Some((
+                spec.get("group")?.as_str()?.to_owned(),
+                spec.pointer("/names/kind")?.as_str()?.to_owned(),
+            ))
+        })
+        .collect()
 }
 
 /// Deserialize a schema-valid object; a failure here means the schema let something through, and is
@@ -148,7 +173,15 @@ impl Resolver {
             );
         }
         self.diagnostics.extend(checks::resource(o, &json));
-        let namespace = namespace_of(&o.kind, meta.namespace.as_deref());
+        let custom_cluster_scoped = self
+            .cluster_scoped
+            .iter()
+            .any(|(g, k)| *g == group && *k == o.kind);
+        let namespace = if custom_cluster_scoped {
+            None
+        } else {
+            namespace_of(&o.kind, meta.namespace.as_deref())
+        };
         self.model.resources.push(model::Resource {
             id: ObjectRef {
                 api_version: o.api_version.clone(),
@@ -526,7 +559,8 @@ fn decode_meta(o: &Object, diagnostics: &mut Vec<Diagnostic>) -> Option<api::Obj
 }
 
 /// Kinds the API server keeps outside namespaces. Any other kind without a namespace lands in `default`,
-/// as `kubectl apply` would put it.
+/// as `kubectl apply` would put it, unless a CustomResourceDefinition in the repository declares it
+/// cluster-scoped.
 const CLUSTER_SCOPED: &[&str] = &[
     "Namespace",
     "Node",
