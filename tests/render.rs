@@ -399,3 +399,53 @@ fn output_directories_are_never_read_as_input() {
         text(&validate)
     );
 }
+
+/// An override whose JSON patch cannot apply fails the render at the overrider, and writes nothing.
+#[test]
+fn a_failing_json_patch_is_located_and_nothing_is_written() {
+    let (_tmp, repo) = example();
+    assert!(fanout(&["render", "."], &repo).status.success());
+    let before = snapshot(&repo.join("rendered"));
+    let path = repo.join("apps/payments/policies.yaml");
+    let broken = fs::read_to_string(&path).unwrap().replace(
+        "path: /spec/template/spec/containers/0/env/-",
+        "path: /spec/template/spec/nothing/here",
+    );
+    fs::write(&path, broken).unwrap();
+    let out = fanout(&["render", "."], &repo);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error[override]") && err.contains("apps/payments/policies.yaml:"),
+        "{err}"
+    );
+    assert!(err.contains("gcp-eu-1"), "{err}");
+    assert_eq!(before, snapshot(&repo.join("rendered")));
+}
+
+/// Symlinks never make fanout read outside the repository; links inside are read under their own path.
+#[test]
+fn symlinks_out_of_the_repository_are_not_followed() {
+    let (tmp, repo) = example();
+    let outside = tmp.path().join("outside.yaml");
+    fs::write(&outside, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: stolen, namespace: shop}\ndata: {secret: outside}\n").unwrap();
+    std::os::unix::fs::symlink(&outside, repo.join("apps/leak.yaml")).unwrap();
+    std::os::unix::fs::symlink(tmp.path(), repo.join("apps/up")).unwrap();
+    let inside = repo.join("apps/storefront/config.yaml");
+    std::os::unix::fs::symlink(&inside, repo.join("apps/again.yaml")).unwrap();
+    let out = fanout(&["validate", "."], &repo);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning[symlink]") && err.contains("apps/leak.yaml"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("stolen") && !err.contains("apps/up/"),
+        "{err}"
+    );
+    // the link inside the repository is read (and so duplicates what it points at)
+    assert!(
+        err.contains("apps/again.yaml") && err.contains("defined twice"),
+        "{err}"
+    );
+}
