@@ -3,6 +3,9 @@
 //! render removes what the killed one left beside it; an output location that cannot be written fails
 //! with an error naming the path and leaves the old tree as it was.
 
+mod common;
+use common::text;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
@@ -28,15 +31,6 @@ fn render(repo: &Path, out: &Path) -> Output {
         .arg(out)
         .output()
         .expect("run fanout")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 /// A repository of `clusters` clusters and `workloads` short-form workloads; `version` changes every

@@ -4,6 +4,9 @@
 //! tree, and `.pre-commit-hooks.yaml` in a real `pre-commit run`. A test whose tool is not installed says
 //! so on stderr and passes; `.ci/run` installs the tools.
 
+mod common;
+use common::copy_dir;
+
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -101,19 +104,6 @@ fn strings(v: &Value) -> Vec<String> {
                 .to_owned()
         })
         .collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Every file under `dir`, relative, sorted.

@@ -1,6 +1,9 @@
 //! The real binary writing real trees: idempotence, pruning, foreign files, failures that leave the tree,
 //! secret masking, `--stdout`, `--cluster`, and `kubectl kustomize` on every rendered cluster directory.
 
+mod common;
+use common::{copy_dir, text};
+
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -14,15 +17,6 @@ fn fanout(args: &[&str], dir: &Path) -> Output {
         .expect("run fanout")
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 /// A copy of the example repository in a temporary directory.
 fn example() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
@@ -33,19 +27,6 @@ fn example() -> (tempfile::TempDir, PathBuf) {
     );
     let _ = fs::remove_dir_all(repo.join("rendered"));
     (tmp, repo)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Every file under `dir` with its inode and mtime.
