@@ -58,17 +58,34 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// The text of a 1-based line, without its line break.
+    /// The text of a 1-based line, without its line break. Lines end at `\r\n`, `\n` or a lone `\r`, as
+    /// YAML counts them, so positions from the reader always name a real line.
     pub fn line(&self, line: u32) -> Option<&str> {
         if self.text.is_empty() {
             return None;
         }
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
-        self.text
-            .split('\n')
-            .nth(index)
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        lines(&self.text).nth(index)
     }
+}
+
+/// The lines of a text, split at `\r\n`, `\n` and lone `\r`.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        match t.find(['\r', '\n']) {
+            Some(i) => {
+                let skip = if t[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&t[i + skip..]);
+                Some(&t[..i])
+            }
+            None => {
+                rest = None;
+                Some(t)
+            }
+        }
+    })
 }
 
 /// Every file read for one run, addressed by [`FileId`].
@@ -106,8 +123,14 @@ impl Sources {
 
 /// The position just after `prefix`, e.g. of the first byte that is not valid UTF-8.
 pub fn pos_after(prefix: &str) -> Pos {
-    let line = prefix.matches('\n').count() + 1;
-    let col = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let mut count = 0usize;
+    let mut last = "";
+    for l in lines(prefix) {
+        count += 1;
+        last = l;
+    }
+    let line = count.max(1);
+    let col = last.chars().count() + 1;
     Pos {
         line: u32::try_from(line).unwrap_or(u32::MAX),
         col: u32::try_from(col).unwrap_or(u32::MAX),
@@ -128,11 +151,19 @@ mod tests {
         assert_eq!(f.line(1), Some("a: 1"));
         assert_eq!(f.line(2), Some("b: 2"));
         assert_eq!(f.line(0), None);
+        let mac = SourceFile {
+            rel_path: "m.yaml".into(),
+            display_path: "m.yaml".into(),
+            text: "a: 1\rb: 2\r\nc: 3".into(),
+        };
+        assert_eq!((mac.line(2), mac.line(3)), (Some("b: 2"), Some("c: 3")));
     }
 
     #[test]
     fn pos_after_counts_characters() {
         assert_eq!(pos_after(""), Pos { line: 1, col: 1 });
         assert_eq!(pos_after("ab\ncé"), Pos { line: 2, col: 3 });
+        assert_eq!(pos_after("ab\rc"), Pos { line: 2, col: 2 });
+        assert_eq!(pos_after("ab\n"), Pos { line: 2, col: 1 });
     }
 }
