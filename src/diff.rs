@@ -108,13 +108,7 @@ pub fn tree_diff(old: &Tree, new: &Tree, changes: &Changes) -> String {
     paths.sort();
     paths
         .into_iter()
-        .map(|p| {
-            file_diff(
-                p,
-                old.get(p).map(Vec::as_slice),
-                new.get(p).map(Vec::as_slice),
-            )
-        })
+        .map(|p| file_diff(p, old.get(p).map(|b| &b[..]), new.get(p).map(|b| &b[..])))
         .collect()
 }
 

@@ -50,7 +50,8 @@
 //! symlinks inside `out` (a symlink is an entry like any other, never a directory to descend into). The
 //! parent of `out` is created when missing, and stays if a write then fails.
 
-use std::collections::{BTreeMap, BTreeSet};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::fs::{self, File, OpenOptions, Permissions, TryLockError};
@@ -58,8 +59,11 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 /// A rendered tree in memory: '/'-separated paths relative to the output directory → file contents.
-/// Produced by a pure stage.
-pub type Tree = BTreeMap<String, Vec<u8>>;
+/// Produced by a pure stage. Contents are shared: many clusters receive byte-identical files.
+pub type Tree = BTreeMap<String, Bytes>;
+
+/// The contents of one file of a [`Tree`].
+pub type Bytes = std::sync::Arc<[u8]>;
 
 /// Where fanout keeps its index of owned files, relative to the output directory.
 pub const INDEX_PATH: &str = ".fanout/index";
@@ -168,13 +172,13 @@ fn io_err(op: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(io::Error) 
 /// index and a regular file (not behind a symlink). Missing `out` → empty tree.
 pub fn read_owned(out: &Path) -> Result<Tree, EmitError> {
     let disk = scan(out)?;
-    let mut tree = Tree::new();
-    for (rel, path) in &disk.owned {
-        let file = out.join(rel);
+    let owned: Vec<&String> = disk.owned.iter().collect();
+    let read = owned.par_iter().map(|path| {
+        let file = out.join(rel_path(path));
         let bytes = fs::read(&file).map_err(io_err("read", &file))?;
-        tree.insert(path.clone(), bytes);
-    }
-    Ok(tree)
+        Ok(((*path).clone(), Bytes::from(bytes)))
+    });
+    read.collect()
 }
 
 /// What writing `new` would change. `scope`: when Some, only paths whose first component is in the set
@@ -237,8 +241,24 @@ fn in_scope(path: &str, scope: Option<&BTreeSet<String>>) -> bool {
 }
 
 /// A tree path as a relative filesystem path. Only for paths [`check_path`] accepted.
-fn rel_path(path: &str) -> PathBuf {
-    path.split('/').collect()
+fn rel_path(path: &str) -> &Path {
+    Path::new(path)
+}
+
+/// A path below `out` as fanout handles it on disk: '/'-separated components, the bytes the filesystem
+/// returned (names need not be UTF-8). Maps keyed by it compare bytes, far cheaper than comparing `Path`s
+/// component by component; a directory still sorts before everything inside it.
+type Rel = OsString;
+
+/// `dir/name`, or `name` at the top.
+fn rel_join(dir: &OsStr, name: &OsStr) -> Rel {
+    let mut rel = OsString::with_capacity(dir.len() + name.len() + 1);
+    if !dir.is_empty() {
+        rel.push(dir);
+        rel.push("/");
+    }
+    rel.push(name);
+    rel
 }
 
 /// Why `path` cannot be a path of the output tree, if it can't.
@@ -267,10 +287,24 @@ fn check_path(path: &str) -> Result<(), &'static str> {
 }
 
 /// The proper, non-empty ancestors of a relative path, nearest first.
-fn ancestors(rel: &Path) -> impl Iterator<Item = &Path> {
-    rel.ancestors()
-        .skip(1)
-        .filter(|a| !a.as_os_str().is_empty())
+fn ancestors(rel: &OsStr) -> impl Iterator<Item = &OsStr> {
+    (Path::new(rel).ancestors().skip(1))
+        .map(Path::as_os_str)
+        .filter(|a| !a.is_empty())
+}
+
+/// The directories of `paths`, each once: adds each path's ancestors to `dirs`, skipping paths whose
+/// parent is the previous path's (sorted input makes that the common case).
+fn collect_dirs<'a>(paths: impl Iterator<Item = &'a OsStr>, dirs: &mut BTreeSet<&'a OsStr>) {
+    let mut last_parent: Option<&OsStr> = None;
+    for path in paths {
+        let parent = Path::new(path).parent().map(Path::as_os_str);
+        if parent == last_parent {
+            continue;
+        }
+        last_parent = parent;
+        dirs.extend(ancestors(path));
+    }
 }
 
 /// `out` and the names fanout uses beside it.
@@ -480,13 +514,13 @@ struct Disk {
     /// Permissions of `out` itself, when it exists.
     root: Option<Permissions>,
     /// Every entry below `out` except the index.
-    entries: BTreeMap<PathBuf, Entry>,
+    entries: BTreeMap<Rel, Entry>,
     /// The index file's bytes, when it is a regular file.
     index: Option<Vec<u8>>,
     /// The paths the index lists, sorted.
     indexed: Vec<String>,
     /// The indexed paths that are regular files: what fanout owns now.
-    owned: BTreeMap<PathBuf, String>,
+    owned: BTreeSet<String>,
 }
 
 fn scan(out: &Path) -> Result<Disk, EmitError> {
@@ -499,12 +533,12 @@ fn scan(out: &Path) -> Result<Disk, EmitError> {
         return Err(EmitError::new(out, EmitErrorKind::NotADirectory));
     }
     let mut entries = BTreeMap::new();
-    let mut dirs = vec![PathBuf::new()];
+    let mut dirs = vec![Rel::new()];
     while let Some(rel) = dirs.pop() {
         let dir = out.join(&rel);
         for entry in fs::read_dir(&dir).map_err(io_err("read directory", &dir))? {
             let entry = entry.map_err(io_err("read directory", &dir))?;
-            let path = rel.join(entry.file_name());
+            let path = rel_join(&rel, &entry.file_name());
             let kind = entry.file_type().map_err(io_err("read", out.join(&path)))?;
             let entry = if kind.is_dir() {
                 let meta = entry.metadata().map_err(io_err("read", out.join(&path)))?;
@@ -518,11 +552,11 @@ fn scan(out: &Path) -> Result<Disk, EmitError> {
             entries.insert(path, entry);
         }
     }
-    let index_rel = rel_path(INDEX_PATH);
-    let index_file = out.join(&index_rel);
-    let index = match entries.get(&index_rel) {
+    let index_rel = OsStr::new(INDEX_PATH);
+    let index_file = out.join(index_rel);
+    let index = match entries.get(index_rel) {
         Some(Entry::File) => {
-            entries.remove(&index_rel);
+            entries.remove(index_rel);
             Some(fs::read(&index_file).map_err(io_err("read", &index_file))?)
         }
         _ => None,
@@ -532,9 +566,8 @@ fn scan(out: &Path) -> Result<Disk, EmitError> {
         None => Vec::new(),
     };
     let owned = (indexed.iter())
-        .map(|p| (rel_path(p), p))
-        .filter(|(rel, _)| matches!(entries.get(rel), Some(Entry::File)))
-        .map(|(rel, p)| (rel, p.clone()))
+        .filter(|p| matches!(entries.get(OsStr::new(p.as_str())), Some(Entry::File)))
+        .cloned()
         .collect();
     Ok(Disk {
         root: Some(meta.permissions()),
@@ -594,9 +627,9 @@ struct Plan<'a> {
     noop: bool,
     root: Option<Permissions>,
     /// Directories of the staged tree, with the permissions of the ones that exist now.
-    dirs: BTreeMap<PathBuf, Option<Permissions>>,
+    dirs: BTreeMap<Rel, Option<Permissions>>,
     /// Files (and other non-directories) of the staged tree, except the index.
-    items: BTreeMap<PathBuf, Item<'a>>,
+    items: BTreeMap<Rel, Item<'a>>,
     index: Vec<u8>,
 }
 
@@ -608,7 +641,7 @@ fn plan<'a>(
 ) -> Result<Plan<'a>, EmitError> {
     let wanted: BTreeMap<&str, &[u8]> = (new.iter())
         .filter(|(p, _)| in_scope(p, scope))
-        .map(|(p, b)| (p.as_str(), b.as_slice()))
+        .map(|(p, b)| (p.as_str(), &b[..]))
         .collect();
     for path in wanted.keys() {
         let invalid =
@@ -628,37 +661,60 @@ fn plan<'a>(
 
     let mut changes = Changes::default();
     let mut items = BTreeMap::new();
-    let mut hashes = BTreeMap::new();
     for (rel, entry) in &disk.entries {
-        if !matches!(entry, Entry::Dir(_)) && !disk.owned.contains_key(rel) {
+        if !matches!(entry, Entry::Dir(_)) && !disk.owned.contains(rel.to_str().unwrap_or("")) {
             items.insert(rel.clone(), Item::Keep);
         }
     }
-    for (rel, path) in &disk.owned {
-        let file = out.join(rel);
-        if !in_scope(path, scope) {
-            let bytes = fs::read(&file).map_err(io_err("read", &file))?;
-            hashes.insert(path.as_str(), blake3::hash(&bytes));
-            items.insert(rel.clone(), Item::Keep);
-        } else if let Some(&bytes) = wanted.get(path.as_str()) {
-            hashes.insert(path.as_str(), blake3::hash(bytes));
-            if same_content(&file, bytes)? {
-                items.insert(rel.clone(), Item::Keep);
+    // Owned files: out of scope they are kept (the index needs their hash); in scope, compared with the
+    // new bytes. Both read files, so both run on every core.
+    let owned: Vec<&String> = disk.owned.iter().collect();
+    let looked: Vec<Owned> = (owned.par_iter())
+        .map(|&path| {
+            let file = out.join(rel_path(path));
+            if !in_scope(path, scope) {
+                let bytes = fs::read(&file).map_err(io_err("read", &file))?;
+                Ok(Owned::Kept(blake3::hash(&bytes)))
+            } else if let Some(&bytes) = wanted.get(path.as_str()) {
+                Ok(Owned::Wanted(same_content(&file, bytes)?))
             } else {
-                changes.changed.push(path.clone());
-                items.insert(rel.clone(), Item::Write(bytes));
+                Ok(Owned::Removed)
             }
-        } else {
-            changes.removed.push(path.clone());
+        })
+        .collect::<Result<_, EmitError>>()?;
+    let mut hashes = BTreeMap::new();
+    // Many clusters share one allocation for the same file: hash each allocation once.
+    let mut hashed: HashMap<(*const u8, usize), blake3::Hash> = HashMap::new();
+    let mut hash = |bytes: &[u8]| {
+        let key = (bytes.as_ptr(), bytes.len());
+        *hashed.entry(key).or_insert_with(|| blake3::hash(bytes))
+    };
+    for (&path, looked) in owned.iter().zip(looked) {
+        let rel = OsString::from(path);
+        match looked {
+            Owned::Kept(h) => {
+                hashes.insert(path.as_str(), h);
+                items.insert(rel, Item::Keep);
+            }
+            Owned::Wanted(same) => {
+                let bytes = wanted[path.as_str()];
+                hashes.insert(path.as_str(), hash(bytes));
+                if same {
+                    items.insert(rel, Item::Keep);
+                } else {
+                    changes.changed.push(path.clone());
+                    items.insert(rel, Item::Write(bytes));
+                }
+            }
+            Owned::Removed => changes.removed.push(path.clone()),
         }
     }
-    let owned: BTreeSet<&str> = disk.owned.values().map(String::as_str).collect();
     let mut added = Vec::new();
     for (&path, &bytes) in &wanted {
-        if !owned.contains(path) {
-            hashes.insert(path, blake3::hash(bytes));
-            items.insert(rel_path(path), Item::Write(bytes));
-            added.push(rel_path(path));
+        if !disk.owned.contains(path) {
+            hashes.insert(path, hash(bytes));
+            items.insert(OsString::from(path), Item::Write(bytes));
+            added.push(OsStr::new(path));
             changes.added.push(path.to_owned());
         }
     }
@@ -667,33 +723,27 @@ fn plan<'a>(
 
     // Directories: those the staged files need, and those that never held an owned file (foreign, kept
     // even when empty). A directory emptied by pruning is not carried over.
-    let index_rel = rel_path(INDEX_PATH);
-    let had_owned: BTreeSet<PathBuf> = (disk.indexed.iter())
-        .flat_map(|p| {
-            ancestors(&rel_path(p))
-                .map(Path::to_path_buf)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let mut needed: BTreeSet<&Path> = BTreeSet::new();
-    for rel in items.keys().chain([&index_rel]) {
-        needed.extend(ancestors(rel));
-    }
+    let index_rel = OsStr::new(INDEX_PATH);
+    let mut had_owned = BTreeSet::new();
+    collect_dirs(disk.indexed.iter().map(OsStr::new), &mut had_owned);
+    let mut needed: BTreeSet<&OsStr> = BTreeSet::new();
+    collect_dirs(items.keys().map(OsString::as_os_str), &mut needed);
+    needed.extend(ancestors(index_rel));
     for (rel, entry) in &disk.entries {
-        if matches!(entry, Entry::Dir(_)) && !had_owned.contains(rel) {
+        if matches!(entry, Entry::Dir(_)) && !had_owned.contains(rel.as_os_str()) {
             needed.insert(rel);
             needed.extend(ancestors(rel));
         }
     }
-    let dirs: BTreeMap<PathBuf, Option<Permissions>> = (needed.into_iter())
+    let dirs: BTreeMap<Rel, Option<Permissions>> = (needed.into_iter())
         .map(|rel| match disk.entries.get(rel) {
-            Some(Entry::Dir(perms)) => (rel.to_path_buf(), Some(perms.clone())),
-            _ => (rel.to_path_buf(), None),
+            Some(Entry::Dir(perms)) => (rel.to_owned(), Some(perms.clone())),
+            _ => (rel.to_owned(), None),
         })
         .collect();
 
     // Foreign entries in the way of an added file or of the index.
-    for rel in added.iter().chain([&index_rel]) {
+    for &rel in added.iter().chain([&index_rel]) {
         if let Some(entry) = disk.entries.get(rel) {
             let pruned_dir = matches!(entry, Entry::Dir(_)) && !dirs.contains_key(rel);
             if !pruned_dir {
@@ -703,7 +753,7 @@ fn plan<'a>(
         for dir in ancestors(rel) {
             let in_the_way = match disk.entries.get(dir) {
                 None | Some(Entry::Dir(_)) => false,
-                Some(_) => !disk.owned.contains_key(dir),
+                Some(_) => !dir.to_str().is_some_and(|d| disk.owned.contains(d)),
             };
             if in_the_way {
                 return Err(EmitError::new(out.join(dir), EmitErrorKind::Foreign));
@@ -723,6 +773,16 @@ fn plan<'a>(
     })
 }
 
+/// What [`plan`] found for one owned file.
+enum Owned {
+    /// Outside the scope: kept as it is, with this hash.
+    Kept(blake3::Hash),
+    /// Wanted by the new tree: whether the file already holds the new bytes.
+    Wanted(bool),
+    /// Not in the new tree.
+    Removed,
+}
+
 /// Whether the file at `path` holds exactly `bytes`.
 fn same_content(path: &Path, bytes: &[u8]) -> Result<bool, EmitError> {
     let meta = fs::metadata(path).map_err(io_err("read", path))?;
@@ -739,13 +799,16 @@ fn stage(out: &Path, plan: &Plan<'_>, staging: &Path) -> Result<(), EmitError> {
         let dir = staging.join(rel);
         fs::create_dir(&dir).map_err(io_err("create directory", out.join(rel)))?;
     }
-    for (rel, item) in &plan.items {
+    // Files on every core: creating many small files is bound by the latency of each system call, and
+    // the kernel works on different directories at once.
+    let items: Vec<(&Rel, &Item<'_>)> = plan.items.iter().collect();
+    items.par_iter().try_for_each(|(rel, item)| {
         let (from, to) = (out.join(rel), staging.join(rel));
         match item {
-            Item::Keep => link_or_copy(&from, &to)?,
-            Item::Write(bytes) => write_new(&to, bytes).map_err(io_err("write", from))?,
+            Item::Keep => link_or_copy(&from, &to),
+            Item::Write(bytes) => write_new(&to, bytes).map_err(io_err("write", from)),
         }
-    }
+    })?;
     let index = staging.join(rel_path(INDEX_PATH));
     write_new(&index, &plan.index).map_err(io_err("write", out.join(INDEX_PATH)))?;
     // Deepest first, so a read-only directory gets its mode after it is filled.
@@ -783,7 +846,7 @@ fn make_durable(out: &Path, plan: &Plan<'_>, staging: &Path) -> Result<(), EmitE
         .items
         .iter()
         .filter(|(_, item)| matches!(item, Item::Write(_)));
-    let index = rel_path(INDEX_PATH);
+    let index = OsString::from(INDEX_PATH);
     for rel in written.map(|(rel, _)| rel).chain([&index]) {
         let file = OpenOptions::new().write(true).open(staging.join(rel));
         file.and_then(|f| f.sync_all())
@@ -911,7 +974,7 @@ mod tests {
     fn tree(files: &[(&str, &str)]) -> Tree {
         files
             .iter()
-            .map(|(p, c)| (p.to_string(), c.as_bytes().to_vec()))
+            .map(|(p, c)| (p.to_string(), c.as_bytes().into()))
             .collect()
     }
 
@@ -1049,7 +1112,7 @@ mod tests {
         let mut new = v1();
         new.insert(
             "aws-eu-1/web.yaml".into(),
-            b"kind: Deployment\nspec: {}\n".to_vec(),
+            b"kind: Deployment\nspec: {}\n".to_vec().into(),
         );
         let changes = write(&out, &new, None).unwrap();
         let expected = Changes {
@@ -1078,10 +1141,13 @@ mod tests {
     fn owned_files_are_pruned_and_foreign_ones_survive() {
         let (_tmp, out) = setup();
         let mut old = v1();
-        old.insert("azure-1/web.yaml".into(), b"kind: Deployment\n".to_vec());
+        old.insert(
+            "azure-1/web.yaml".into(),
+            b"kind: Deployment\n".to_vec().into(),
+        );
         old.insert(
             "aws-eu-1/extra/cm.yaml".into(),
-            b"kind: ConfigMap\n".to_vec(),
+            b"kind: ConfigMap\n".to_vec().into(),
         );
         write(&out, &old, None).unwrap();
         fs::write(out.join("gcp-us-1/NOTES.md"), "hand written\n").unwrap();
@@ -1131,8 +1197,8 @@ mod tests {
         fs::write(out.join("aws-eu-1/secret.yaml"), "mine\n").unwrap();
         let before = snapshot(&out);
         let mut new = v1();
-        new.insert("aws-eu-1/secret.yaml".into(), b"theirs\n".to_vec());
-        new.insert("aws-eu-1/web.yaml".into(), b"changed\n".to_vec());
+        new.insert("aws-eu-1/secret.yaml".into(), b"theirs\n".to_vec().into());
+        new.insert("aws-eu-1/web.yaml".into(), b"changed\n".to_vec().into());
         let err = write(&out, &new, None).unwrap_err();
         let path = out.join("aws-eu-1/secret.yaml");
         assert!(matches!(err.kind(), EmitErrorKind::Foreign));
@@ -1156,7 +1222,7 @@ mod tests {
         let mut new = v1();
         new.insert(
             "aws-eu-1/apps/web.yaml".into(),
-            b"kind: Deployment\n".to_vec(),
+            b"kind: Deployment\n".to_vec().into(),
         );
         let err = write(&out, &new, None).unwrap_err();
         assert_eq!(err.path(), out.join("aws-eu-1/apps"));
@@ -1216,7 +1282,7 @@ mod tests {
         }
         assert!(!out.join("new-cluster").exists());
         let owned = read_owned(&out).unwrap();
-        assert_eq!(owned["gcp-us-1/web.yaml"], b"kind: Deployment\n");
+        assert_eq!(&owned["gcp-us-1/web.yaml"][..], b"kind: Deployment\n");
         // The index still lists the other clusters' files.
         let index = fs::read_to_string(out.join(INDEX_PATH)).unwrap();
         assert!(index.contains(&index_line("gcp-us-1/web.yaml", "kind: Deployment\n")));
@@ -1274,10 +1340,10 @@ mod tests {
         write(&out, &v1(), None).unwrap();
         let before = snapshot(&out);
         let mut new = v1();
-        new.insert("aws-eu-1/web.yaml".into(), b"changed\n".to_vec());
+        new.insert("aws-eu-1/web.yaml".into(), b"changed\n".to_vec().into());
         // Staged after the change above; no filesystem takes a 300-byte name.
         let long = format!("zz/{}.yaml", "n".repeat(300));
-        new.insert(long.clone(), b"x\n".to_vec());
+        new.insert(long.clone(), b"x\n".to_vec().into());
         let err = write(&out, &new, None).unwrap_err();
         assert_eq!(err.path(), out.join(&long));
         assert!(
@@ -1376,7 +1442,7 @@ mod tests {
         std::os::unix::fs::symlink("web.yaml", out.join("aws-eu-1/alias.yaml")).unwrap();
         std::os::unix::fs::symlink("/nonexistent", out.join("dangling")).unwrap();
         let mut new = v1();
-        new.insert("aws-eu-1/web.yaml".into(), b"v2\n".to_vec());
+        new.insert("aws-eu-1/web.yaml".into(), b"v2\n".to_vec().into());
         write(&out, &new, None).unwrap();
         let link = out.join("aws-eu-1/alias.yaml");
         assert!(
@@ -1453,7 +1519,7 @@ mod tests {
         let (_tmp2, reference) = setup();
         write(&reference, &v1(), None).unwrap();
         let mut old = v1();
-        old.insert("gone/x.yaml".into(), b"x\n".to_vec());
+        old.insert("gone/x.yaml".into(), b"x\n".to_vec().into());
         write(&out, &old, None).unwrap();
         // Deleted by hand: no longer owned, but still listed.
         fs::remove_file(out.join("gone/x.yaml")).unwrap();

@@ -91,19 +91,39 @@ pub fn apply(
     cluster: &Cluster,
     object: &mut Value,
 ) -> Result<(), OverrideError> {
+    apply_rules(policies, &matching_rules(policies, cluster), object)
+}
+
+/// The rules that apply to `cluster`, as (policy index, rule index) in application order. Overriders do
+/// not depend on the cluster otherwise, so two clusters with the same rules get the same object.
+pub fn matching_rules(policies: &[&OverridePolicy], cluster: &Cluster) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
     for (index, policy) in policies.iter().enumerate() {
         for (rule_index, rule) in policy.rules.iter().enumerate() {
-            if let Some(target) = &rule.target_cluster
-                && cluster_matches(cluster, target).is_err()
-            {
-                continue;
+            let applies = (rule.target_cluster.as_ref())
+                .is_none_or(|target| cluster_matches(cluster, target).is_ok());
+            if applies {
+                out.push((index, rule_index));
             }
-            apply_overriders(&rule.overriders, object).map_err(|f| OverrideError {
-                policy: index,
-                pointer: pointer_in_policy(policy, rule_index, &f.at),
-                message: f.message,
-            })?;
         }
+    }
+    out
+}
+
+/// Apply the given rules (from [`matching_rules`]) in order; see [`apply`].
+pub fn apply_rules(
+    policies: &[&OverridePolicy],
+    rules: &[(usize, usize)],
+    object: &mut Value,
+) -> Result<(), OverrideError> {
+    for &(index, rule_index) in rules {
+        let policy = policies[index];
+        let rule = &policy.rules[rule_index];
+        apply_overriders(&rule.overriders, object).map_err(|f| OverrideError {
+            policy: index,
+            pointer: pointer_in_policy(policy, rule_index, &f.at),
+            message: f.message,
+        })?;
     }
     Ok(())
 }

@@ -10,9 +10,11 @@ use crate::diagnostic::Diagnostic;
 use crate::emit::Tree;
 use crate::model::{Cluster, Model, ObjectRef, Resource};
 use crate::overrides;
-use crate::place::{Decision, Outcome, Target};
+use crate::place::{Decision, Outcome};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Directory (under the output directory) of fanout's own files; never YAML.
 pub const STATE_DIR: &str = ".fanout";
@@ -25,7 +27,16 @@ pub struct ClusterObject {
     pub id: ObjectRef,
     /// Path of the output file, relative to the output directory.
     pub path: String,
-    pub body: Value,
+    /// The whole file: one header comment line, then the object's YAML. Clusters that receive the same
+    /// object share one allocation.
+    pub file: Arc<str>,
+}
+
+impl ClusterObject {
+    /// The object's YAML, without the header line.
+    pub fn yaml(&self) -> &str {
+        self.file.split_once('\n').map_or("", |(_, yaml)| yaml)
+    }
 }
 
 /// Every cluster's objects, by cluster name; clusters that receive nothing are present with no objects.
@@ -74,9 +85,23 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// What makes one cluster's copy of an object differ from another's: a template's rendering for that
+/// cluster, the replicas and completions written into it, and the override rules that match the cluster.
+/// Clusters with equal keys receive byte-identical files, so each distinct key is rendered once.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Variant<'a> {
+    template: Option<&'a str>,
+    replicas: Option<i32>,
+    completions: Option<i32>,
+    rules: Vec<(usize, usize)>,
+}
+
 /// The objects of every cluster. Failures (an override that does not apply) are located diagnostics;
 /// when there is any, nothing should be written.
 pub fn render(model: &Model, decisions: &[Decision]) -> Result<Rendered, Vec<Diagnostic>> {
+    let clusters: HashMap<&str, &Cluster> = (model.clusters.iter())
+        .map(|c| (c.name.as_str(), c))
+        .collect();
     let mut out: Rendered = model
         .clusters
         .iter()
@@ -89,18 +114,39 @@ pub fn render(model: &Model, decisions: &[Decision]) -> Result<Rendered, Vec<Dia
         };
         let resource = &model.resources[d.resource];
         let policies = overrides::policies_for(model, resource);
+        let header = format!(
+            "# {} placed by fanout; edit the source, not this file\n",
+            resource.id
+        );
+        let mut made: HashMap<Variant<'_>, Result<Arc<str>, overrides::OverrideError>> =
+            HashMap::new();
         for target in &placed.targets {
-            let Some(cluster) = model.clusters.iter().find(|c| c.name == target.cluster) else {
+            let Some(&cluster) = clusters.get(target.cluster.as_str()) else {
                 continue;
             };
-            match cluster_object(resource, cluster, target, placed.workload, &policies) {
-                Ok(body) => out
+            let key = Variant {
+                template: (resource.variants.get_key_value(&cluster.name)).map(|(k, _)| k.as_str()),
+                replicas: target.replicas.filter(|_| placed.workload),
+                completions: (target.completions)
+                    .filter(|_| placed.workload && resource.id.kind == "Job"),
+                rules: overrides::matching_rules(&policies, cluster),
+            };
+            let file = match made.entry(key) {
+                Entry::Occupied(e) => e.get().clone(),
+                Entry::Vacant(e) => {
+                    let body = cluster_object(resource, e.key(), &policies);
+                    let file = body.map(|body| Arc::from(header.clone() + &to_yaml(&body)));
+                    e.insert(file).clone()
+                }
+            };
+            match file {
+                Ok(file) => out
                     .entry(cluster.name.clone())
                     .or_default()
                     .push(ClusterObject {
                         id: resource.id.clone(),
                         path: object_path(&cluster.name, &resource.id),
-                        body,
+                        file,
                     }),
                 Err(e) => {
                     let policy = policies[e.policy];
@@ -129,38 +175,34 @@ pub fn render(model: &Model, decisions: &[Decision]) -> Result<Rendered, Vec<Dia
     }
 }
 
-/// The object one cluster receives (karmada-semantics.md §6.2): replicas revised where the template has
-/// the field, Job completions divided, overrides applied, namespace made explicit, server fields dropped.
+/// The object the clusters of one [`Variant`] receive (karmada-semantics.md §6.2): replicas revised where
+/// the template has the field, Job completions divided, overrides applied, namespace made explicit,
+/// server fields dropped.
 fn cluster_object(
     resource: &Resource,
-    cluster: &Cluster,
-    target: &Target,
-    workload: bool,
+    variant: &Variant<'_>,
     policies: &[&crate::model::OverridePolicy],
 ) -> Result<Value, overrides::OverrideError> {
-    let mut body = resource
-        .variants
-        .get(&cluster.name)
-        .cloned()
-        .unwrap_or_else(|| resource.body.clone());
-    if workload {
-        if let Some(n) = target.replicas {
-            let field = if resource.id.kind == "Job" {
-                "parallelism"
-            } else {
-                "replicas"
-            };
-            if let Some(slot) = body.pointer_mut(&format!("/spec/{field}")) {
-                *slot = Value::from(n);
-            }
-        }
-        if let (Some(c), "Job") = (target.completions, resource.id.kind.as_str())
-            && let Some(slot) = body.pointer_mut("/spec/completions")
-        {
-            *slot = Value::from(c);
+    let mut body = match variant.template {
+        Some(cluster) => resource.variants[cluster].clone(),
+        None => resource.body.clone(),
+    };
+    if let Some(n) = variant.replicas {
+        let field = if resource.id.kind == "Job" {
+            "parallelism"
+        } else {
+            "replicas"
+        };
+        if let Some(slot) = body.pointer_mut(&format!("/spec/{field}")) {
+            *slot = Value::from(n);
         }
     }
-    overrides::apply(policies, cluster, &mut body)?;
+    if let Some(c) = variant.completions
+        && let Some(slot) = body.pointer_mut("/spec/completions")
+    {
+        *slot = Value::from(c);
+    }
+    overrides::apply_rules(policies, &variant.rules, &mut body)?;
     Ok(normalise(body, resource.id.namespace.as_deref()))
 }
 
@@ -219,12 +261,7 @@ pub fn tree(
         }
         let mut resources = Vec::new();
         for o in objects {
-            let text = format!(
-                "# {} placed by fanout; edit the source, not this file\n{}",
-                o.id,
-                to_yaml(&o.body)
-            );
-            tree.insert(o.path.clone(), text.into_bytes());
+            tree.insert(o.path.clone(), Arc::<[u8]>::from(o.file.clone()));
             resources.push(o.path[cluster.len() + 1..].to_owned());
         }
         let mut k = String::from(
@@ -238,11 +275,14 @@ pub fn tree(
                 k.push_str(&format!("- {r}\n"));
             }
         }
-        tree.insert(format!("{cluster}/kustomization.yaml"), k.into_bytes());
+        tree.insert(
+            format!("{cluster}/kustomization.yaml"),
+            k.into_bytes().into(),
+        );
     }
     tree.insert(
         PLACEMENT_FILE.into(),
-        placement_summary(model, decisions).into_bytes(),
+        placement_summary(model, decisions).into_bytes().into(),
     );
     tree
 }

@@ -94,14 +94,15 @@ pub fn run(
         s.insert(render::STATE_DIR.to_owned());
         s
     });
-    let old = match emit::read_owned(&out) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE_OR_IO;
-        }
-    };
     if show_diff {
+        // Only the diff needs the old contents; the writer compares by itself.
+        let old = match emit::read_owned(&out) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE_OR_IO;
+            }
+        };
         let changes = emit::changes(&old, &new, scope.as_ref());
         let _ = std::io::stdout().write_all(diff::tree_diff(&old, &new, &changes).as_bytes());
     }
@@ -135,7 +136,7 @@ fn print_stream(c: &Compiled, only: Option<&BTreeSet<String>>) -> i32 {
         }
         for o in objects {
             text.push_str("---\n");
-            text.push_str(&render::to_yaml(&o.body));
+            text.push_str(o.yaml());
         }
     }
     if text.is_empty() {
