@@ -2,6 +2,10 @@
 //!
 //! Parsed with the same YAML reader and checked against `schema/config.schema.json`, so its errors are
 //! located like any other. Pure: `load` reads the file and hands its text here.
+//!
+//! The limits: `maxFileBytes` (the largest file, and so the largest template rendering), `templateFuel`,
+//! and the YAML reader's `maxDocuments`, `maxDepth`, `maxAliasNodes` and `maxAliasBytes`; the reader gets
+//! `maxFileBytes` too, as templates hand it text that was never a file.
 
 use crate::diagnostic::Diagnostic;
 use crate::schemas::{SchemaKind, Schemas};
@@ -22,6 +26,8 @@ pub struct Config {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
+    /// Largest file read, in bytes; also the largest rendering of a template (see [`crate::template`]),
+    /// which is why the YAML reader's limits carry it too.
     pub max_file_bytes: u64,
     /// Instruction budget of one template rendering.
     pub template_fuel: u64,
@@ -30,10 +36,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
+        let yaml = yaml::Limits::default();
         Limits {
-            max_file_bytes: 16 * 1024 * 1024,
+            max_file_bytes: u64::try_from(yaml.max_file_bytes).unwrap_or(u64::MAX),
             template_fuel: 5_000_000,
-            yaml: yaml::Limits::default(),
+            yaml,
         }
     }
 }
@@ -66,6 +73,7 @@ struct RawLimits {
     max_documents: Option<usize>,
     max_depth: Option<usize>,
     max_alias_nodes: Option<usize>,
+    max_alias_bytes: Option<usize>,
 }
 
 /// Parse the text of `fanout.yaml`.
@@ -119,18 +127,24 @@ pub fn parse(file: FileId, text: &str, schemas: &Schemas) -> Result<Config, Vec<
     if !bad_globs.is_empty() {
         return Err(bad_globs);
     }
+    let max_file_bytes = raw.limits.max_file_bytes.unwrap_or(defaults.max_file_bytes);
     Ok(Config {
         output,
         exclude: raw.exclude,
         limits: Limits {
-            max_file_bytes: raw.limits.max_file_bytes.unwrap_or(defaults.max_file_bytes),
+            max_file_bytes,
             template_fuel: raw.limits.template_fuel.unwrap_or(defaults.template_fuel),
             yaml: yaml::Limits {
+                max_file_bytes: usize::try_from(max_file_bytes).unwrap_or(usize::MAX),
                 max_depth: raw.limits.max_depth.unwrap_or(defaults.yaml.max_depth),
                 max_alias_nodes: raw
                     .limits
                     .max_alias_nodes
                     .unwrap_or(defaults.yaml.max_alias_nodes),
+                max_alias_bytes: raw
+                    .limits
+                    .max_alias_bytes
+                    .unwrap_or(defaults.yaml.max_alias_bytes),
                 max_documents: raw
                     .limits
                     .max_documents
@@ -138,4 +152,48 @@ pub fn parse(file: FileId, text: &str, schemas: &Schemas) -> Result<Config, Vec<
             },
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Config {
+        parse(FileId(0), text, &Schemas::new()).unwrap()
+    }
+
+    #[test]
+    fn defaults_agree_with_the_reader() {
+        let limits = Limits::default();
+        assert_eq!(limits.max_file_bytes, 16 * 1024 * 1024);
+        assert_eq!(limits.yaml.max_file_bytes as u64, limits.max_file_bytes);
+        assert_eq!(limits.yaml.max_alias_bytes, 16 * 1024 * 1024);
+        assert_eq!(parse_ok("output: out\n").limits, limits);
+    }
+
+    #[test]
+    fn limits_reach_the_reader() {
+        let config = parse_ok(
+            "limits:\n  maxFileBytes: 4096\n  maxAliasNodes: 7\n  maxAliasBytes: 100\n  maxDepth: 9\n",
+        );
+        assert_eq!(config.limits.max_file_bytes, 4096);
+        assert_eq!(
+            config.limits.yaml,
+            yaml::Limits {
+                max_file_bytes: 4096,
+                max_depth: 9,
+                max_alias_nodes: 7,
+                max_alias_bytes: 100,
+                max_documents: 10_000,
+            }
+        );
+    }
+
+    #[test]
+    fn alias_bytes_must_be_positive() {
+        let errors =
+            parse(FileId(0), "limits:\n  maxAliasBytes: 0\n", &Schemas::new()).unwrap_err();
+        assert_eq!(errors[0].code, "schema");
+        assert_eq!(errors[0].span.unwrap().start.line, 2);
+    }
 }

@@ -6,6 +6,17 @@
 //! no network, a fuel budget and a recursion limit so a template cannot loop forever, strict undefined
 //! variables (a typo is an error, not an empty string), no auto-escaping, trailing newline kept. Errors
 //! are located at the template's own line. Pure: text in, text out.
+//!
+//! Fuel counts instructions, not bytes, so the output of one rendering is bounded too: it is read as a
+//! file, so it may be no larger than `limits.maxFileBytes` (16 MiB by default). Output past the limit is
+//! dropped as it is written, and the rendering stops at its next `{{ ... }}` with an error located there.
+//!
+//! What this does not bound: values a rendering builds without writing them. minijinja 3.0 has no limit
+//! on the size of a string that `~` or `+` make, nor on text captured by `{% set %}...{% endset %}` or a
+//! macro call, and no hook to add one, so `{% set s = s ~ s %}` repeated (or through a namespace or a
+//! recursive macro) doubles a string per instruction until memory runs out. Bounding that needs memory
+//! accounting below minijinja, in the global allocator, which is the binary's to choose: see
+//! `fuzz/oom/README.md`.
 
 use crate::classify::{self, Class};
 use crate::diagnostic::Diagnostic;
@@ -13,21 +24,68 @@ use crate::model::{Cluster, ObjectRef, Resource};
 use crate::schemas::Schemas;
 use crate::source::{FileId, Pos, SourceFile, Sources, Span};
 use crate::{place, resolve, validate, yaml};
-use minijinja::{AutoEscape, Environment, UndefinedBehavior, context};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, context};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Whether a repository path is a template.
 pub fn is_template(path: &str) -> bool {
     path.ends_with(".yaml.j2") || path.ends_with(".yml.j2")
 }
 
-/// The sandboxed environment, with `fuel` as the instruction budget of one rendering.
-fn environment(fuel: u64) -> Environment<'static> {
+/// What one rendering may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Instructions (`limits.templateFuel`).
+    pub fuel: u64,
+    /// Bytes of output (`limits.maxFileBytes`: the output is then read as a file).
+    pub max_output: usize,
+}
+
+/// The rendering's output: what fits in the budget, and whether anything was dropped (shared with the
+/// formatter, which minijinja requires to be `Send + Sync + 'static`).
+struct CappedOutput {
+    text: Vec<u8>,
+    limit: usize,
+    over: Arc<AtomicBool>,
+}
+
+impl std::io::Write for CappedOutput {
+    /// Never fails: minijinja replaces the error of a failed write with one that has no location, so
+    /// output past the limit is dropped instead and the formatter stops the rendering where it is.
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.over.load(Ordering::Relaxed) || bytes.len() > self.limit - self.text.len() {
+            self.over.store(true, Ordering::Relaxed);
+        } else {
+            self.text.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The error that the formatter raises once output was dropped; its text never reaches the user.
+const OUTPUT_FULL: &str = "output limit reached";
+
+/// The sandboxed environment for one rendering; `over` is set once its output went past the limit.
+fn environment(fuel: u64, over: Arc<AtomicBool>) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
     env.set_fuel(Some(fuel));
     env.set_recursion_limit(64);
+    // every `{{ ... }}` passes here, with its location known: stop at the first one after the limit
+    env.set_formatter(move |out, state, value| {
+        minijinja::escape_formatter(out, state, value)?;
+        if over.load(Ordering::Relaxed) {
+            return Err(Error::new(ErrorKind::InvalidOperation, OUTPUT_FULL));
+        }
+        Ok(())
+    });
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
         .keep_trailing_newline(true)
         .build()
@@ -43,9 +101,10 @@ pub fn render(
     name: &str,
     text: &str,
     cluster: &Cluster,
-    fuel: u64,
+    budget: Budget,
 ) -> Result<String, Diagnostic> {
-    let env = environment(fuel);
+    let over = Arc::new(AtomicBool::new(false));
+    let env = environment(budget.fuel, Arc::clone(&over));
     let ctx = context! {
         cluster => context! {
             name => cluster.name.clone(),
@@ -55,25 +114,55 @@ pub fn render(
             labels => cluster.labels.clone(),
         }
     };
-    env.render_named_str(name, text, ctx).map_err(|e| {
-        let line = u32::try_from(e.line().unwrap_or(1)).unwrap_or(1);
-        let (start, end) = match e.range() {
-            Some(r) => (col_of(text, r.start), col_of(text, r.end)),
-            None => (Pos { line, col: 1 }, Pos { line, col: 1 }),
-        };
-        let what = match e.kind() {
-            minijinja::ErrorKind::OutOfFuel => format!(
-                "template ran out of fuel for cluster `{}` (limit {fuel}; raise `limits.templateFuel` in fanout.yaml if the template is meant to do that much work)",
-                cluster.name
-            ),
-            _ => format!(
-                "template error for cluster `{}`: {}",
-                cluster.name,
-                e.detail().map_or_else(|| e.kind().to_string(), str::to_owned)
-            ),
-        };
-        Diagnostic::error("template", Span { file, start, end }, what)
-    })
+    let mut output = CappedOutput {
+        text: Vec::new(),
+        limit: budget.max_output,
+        over: Arc::clone(&over),
+    };
+    let too_large = || {
+        format!(
+            "template output for cluster `{}` is larger than {} bytes (raise `limits.maxFileBytes` in fanout.yaml if the template is meant to write that much)",
+            cluster.name, budget.max_output
+        )
+    };
+    let rendered = env
+        .template_from_named_str(name, text)
+        .and_then(|t| t.render_captured_to(ctx, &mut output).map(drop));
+    match rendered {
+        // output went past the limit in template text after the last `{{ ... }}`: no better place
+        Ok(()) if over.load(Ordering::Relaxed) => Err(Diagnostic::error(
+            "template",
+            Span::file_start(file),
+            too_large(),
+        )),
+        Ok(()) => Ok(String::from_utf8(output.text)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+        Err(e) => {
+            let line = u32::try_from(e.line().unwrap_or(1)).unwrap_or(1);
+            let (start, end) = match e.range() {
+                Some(r) => (col_of(text, r.start), col_of(text, r.end)),
+                None => (Pos { line, col: 1 }, Pos { line, col: 1 }),
+            };
+            let what = match e.kind() {
+                _ if over.load(Ordering::Relaxed) => too_large(),
+                ErrorKind::OutOfFuel => format!(
+                    "template ran out of fuel for cluster `{}` (limit {}; raise `limits.templateFuel` in fanout.yaml if the template is meant to do that much work)",
+                    cluster.name, budget.fuel
+                ),
+                _ => format!(
+                    "template error for cluster `{}`: {}",
+                    cluster.name,
+                    e.detail()
+                        .map_or_else(|| e.kind().to_string(), str::to_owned)
+                ),
+            };
+            Err(Diagnostic::error(
+                "template",
+                Span { file, start, end },
+                what,
+            ))
+        }
+    }
 }
 
 /// Render every template for every cluster, read the results like any other file (each rendering becomes
@@ -91,6 +180,10 @@ pub fn expand(
     fuel: u64,
     schemas: &Schemas,
 ) -> (Vec<Resource>, Vec<Diagnostic>) {
+    let budget = Budget {
+        fuel,
+        max_output: limits.max_file_bytes,
+    };
     let mut resources = Vec::new();
     let mut diagnostics = Vec::new();
     for &file in templates {
@@ -106,7 +199,7 @@ pub fn expand(
         let mut per_cluster: BTreeMap<&str, Vec<Resource>> = BTreeMap::new();
         let mut failed = false;
         for cluster in clusters {
-            let text = match render(file, &source.rel_path, &source.text, cluster, fuel) {
+            let text = match render(file, &source.rel_path, &source.text, cluster, budget) {
                 Ok(t) => t,
                 Err(d) => {
                     // the first failing cluster is enough: template errors rarely depend on the cluster
@@ -228,6 +321,20 @@ mod tests {
         m.clusters[0].clone()
     }
 
+    fn budget(fuel: u64) -> Budget {
+        Budget {
+            fuel,
+            max_output: 1 << 20,
+        }
+    }
+
+    fn small_output(max_output: usize) -> Budget {
+        Budget {
+            fuel: 1_000_000,
+            max_output,
+        }
+    }
+
     #[test]
     fn cluster_fields_are_in_scope() {
         let out = render(
@@ -235,7 +342,7 @@ mod tests {
             "t.yaml.j2",
             "region: {{ cluster.region }}\nenv: {{ cluster.labels.env }}\nzones: {{ cluster.zones | join(',') }}\n",
             &cluster(),
-            100_000,
+            budget(100_000),
         )
         .unwrap();
         assert_eq!(out, "region: eu-west-1\nenv: prod\nzones: a,b\n");
@@ -248,7 +355,7 @@ mod tests {
             "t.yaml.j2",
             "a: 1\nb: {{ cluster.regoin }}\n",
             &cluster(),
-            100_000,
+            budget(100_000),
         )
         .unwrap_err();
         assert_eq!(d.span.unwrap().start.line, 2);
@@ -262,7 +369,7 @@ mod tests {
             "t.yaml.j2",
             "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
             &cluster(),
-            50_000,
+            budget(50_000),
         )
         .unwrap_err();
         assert!(d.message.contains("ran out of fuel"), "{}", d.message);
@@ -275,7 +382,7 @@ mod tests {
             "t.yaml.j2",
             "{% include '/etc/passwd' %}",
             &cluster(),
-            100_000,
+            budget(100_000),
         )
         .unwrap_err();
         assert!(d.message.contains("template error"), "{}", d.message);
@@ -288,9 +395,55 @@ mod tests {
             "t.yaml.j2",
             "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}",
             &cluster(),
-            10_000_000,
+            budget(10_000_000),
         )
         .unwrap_err();
         assert_eq!(d.code, "template");
+    }
+
+    #[test]
+    fn output_is_bounded_where_it_grows() {
+        // the shape of fuzz/oom's template-output: a short loop writing a long string
+        let d = render(
+            FileId(0),
+            "t.yaml.j2",
+            "{% set s = 'x' * 100 %}\ndata: {% for i in range(1000) %}{{ s }}{% endfor %}\n",
+            &cluster(),
+            small_output(1000),
+        )
+        .unwrap_err();
+        assert_eq!(d.code, "template");
+        assert_eq!(
+            d.message,
+            "template output for cluster `eu-1` is larger than 1000 bytes (raise `limits.maxFileBytes` in fanout.yaml if the template is meant to write that much)"
+        );
+        let span = d.span.unwrap();
+        assert_eq!((span.start.line, span.start.col), (2, 36));
+    }
+
+    #[test]
+    fn output_of_template_text_alone_is_bounded() {
+        let d = render(
+            FileId(0),
+            "t.yaml.j2",
+            "a: 1\n{% for i in range(1000) %}xxxxxxxxxx{% endfor %}",
+            &cluster(),
+            small_output(1000),
+        )
+        .unwrap_err();
+        assert!(
+            d.message.contains("larger than 1000 bytes"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.span.unwrap().start.line, 1);
+    }
+
+    #[test]
+    fn output_up_to_the_limit_is_kept_whole() {
+        let text = "{% for i in range(100) %}{{ 'x' * 9 }}\n{% endfor %}";
+        let out = render(FileId(0), "t.yaml.j2", text, &cluster(), small_output(1000)).unwrap();
+        assert_eq!(out, "xxxxxxxxx\n".repeat(100));
+        assert!(render(FileId(0), "t.yaml.j2", text, &cluster(), small_output(999)).is_err());
     }
 }

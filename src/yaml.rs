@@ -2,32 +2,52 @@
 //!
 //! A small loader over `saphyr-parser` events: every key and value becomes a [`Node`] that knows its
 //! [`Span`]. It reads multi-document streams, resolves plain scalars with the YAML 1.2 core schema, expands
-//! aliases and `<<` merge keys, and guards the reader: a nesting depth limit (checked before descending, so a
-//! 20,000-deep file is an error, not a stack overflow), a budget of nodes created by alias expansion ("billion
-//! laughs"), a document count limit, duplicate keys, complex keys and unknown tags are errors. Plain scalars
-//! that a YAML 1.1 reader such as kubectl would read differently (`yes`, `on`, `017`, `1_000`) get a warning.
+//! aliases and `<<` merge keys, and guards the reader: a size limit on the text, a nesting depth limit
+//! (checked before descending, so a 20,000-deep file is an error, not a stack overflow, and checked again
+//! while an alias is expanded), a document count limit, and two budgets for what aliases copy ("billion
+//! laughs"): nodes (`maxAliasNodes`) and bytes of keys and strings (`maxAliasBytes`), so that a few aliases
+//! of one long string cannot copy gigabytes either. Duplicate keys, complex keys and unknown tags are
+//! errors. Plain scalars that a YAML 1.1 reader such as kubectl would read differently (`yes`, `on`, `017`,
+//! `1_000`) get a warning.
 //!
-//! The loader is iterative (an explicit stack); everything after it may recurse because depth is bounded.
-//! It does no I/O: input is the text of one file.
+//! An anchor copies nothing: the loader records the parser events of anchored nodes (only those) and an
+//! alias replays its anchor's events, which builds the copy it stands for and is charged to the alias
+//! budgets first. Memory is therefore the file's nodes, one record of its anchored events, and what the
+//! budgets allow, however deeply anchors nest.
+//!
+//! The loader is iterative (an explicit stack, and an explicit stack of replayed ranges for aliases within
+//! aliases); everything after it may recurse because depth is bounded. It does no I/O: input is the text
+//! of one file.
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Pos, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Reader limits; the defaults suit any real Kubernetes repository.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
+    /// Largest text read as one file, in bytes (`limits.maxFileBytes`). `load` checks files before reading
+    /// them; this also bounds text that never was a file, such as a template's rendering.
+    pub max_file_bytes: usize,
     pub max_depth: usize,
+    /// Nodes that aliases may create in one file, a mapping entry counting one more than its value.
     pub max_alias_nodes: usize,
+    /// Bytes of keys and strings that aliases may copy in one file: a node budget alone lets a few aliases
+    /// of one long string copy gigabytes.
+    pub max_alias_bytes: usize,
     pub max_documents: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
+            max_file_bytes: 16 * 1024 * 1024,
             max_depth: 128,
             max_alias_nodes: 100_000,
+            // with the node budget, what aliases can add to one file stays within a few tens of MiB
+            max_alias_bytes: 16 * 1024 * 1024,
             max_documents: 10_000,
         }
     }
@@ -173,21 +193,57 @@ impl Node {
             ),
         }
     }
+}
 
-    fn count(&self) -> usize {
-        match &self.value {
-            Value::Seq(items) => 1 + items.iter().map(Node::count).sum::<usize>(),
-            Value::Map(entries) => 1 + entries.iter().map(|(_, v)| 1 + v.count()).sum::<usize>(),
-            _ => 1,
+/// What a node costs when an alias copies it, as the alias budgets count: nodes (a mapping entry is one
+/// more than its value) and bytes of keys and strings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Size {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Size {
+    const ONE: Size = Size { nodes: 1, bytes: 0 };
+
+    fn of_scalar(value: &Value) -> Size {
+        match value {
+            Value::Str(s) => Size {
+                nodes: 1,
+                bytes: s.len(),
+            },
+            _ => Size::ONE,
         }
     }
+
+    fn add(&mut self, other: Size) {
+        self.nodes = self.nodes.saturating_add(other.nodes);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+    }
+}
+
+/// An anchor: the range of [`Loader::log`] that holds its node's events, and what replaying them builds.
+#[derive(Clone, Copy, Debug)]
+struct Anchor {
+    events: (usize, usize),
+    size: Size,
+}
+
+/// The alias being expanded: where it is, and how deep the stack was when it started (frames above are
+/// part of the copy).
+#[derive(Clone, Copy, Debug)]
+struct Replay {
+    alias: Span,
+    depth: usize,
 }
 
 enum Frame {
     Seq {
         items: Vec<Node>,
         start: Pos,
-        anchor: usize,
+        /// the anchor's id and the index of this node's first event in the log
+        anchor: Option<(usize, usize)>,
+        size: Size,
     },
     Map {
         entries: Vec<(Key, Node)>,
@@ -196,15 +252,23 @@ enum Frame {
         merged: Vec<bool>,
         key: Option<Key>,
         start: Pos,
-        anchor: usize,
+        anchor: Option<(usize, usize)>,
+        size: Size,
     },
 }
 
-struct Loader {
+struct Loader<'t> {
     file: FileId,
     limits: Limits,
-    anchors: HashMap<usize, (Node, usize)>,
-    alias_budget: usize,
+    anchors: HashMap<usize, Anchor>,
+    /// The events of the current document's anchored nodes, in order, which aliases replay. Scalars borrow
+    /// from the text where the parser could, so the log costs little more than the events' structure.
+    log: Vec<(Event<'t>, YSpan)>,
+    /// anchored collections still open: while there are any, every event goes to the log
+    open_anchors: usize,
+    alias_nodes: usize,
+    alias_bytes: usize,
+    replay: Option<Replay>,
     stack: Vec<Frame>,
     diagnostics: Vec<Diagnostic>,
 }
@@ -215,11 +279,27 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Parsed {
         file,
         limits,
         anchors: HashMap::new(),
-        alias_budget: limits.max_alias_nodes,
+        log: Vec::new(),
+        open_anchors: 0,
+        alias_nodes: limits.max_alias_nodes,
+        alias_bytes: limits.max_alias_bytes,
+        replay: None,
         stack: Vec::new(),
         diagnostics: Vec::new(),
     };
     let mut parsed = Parsed::default();
+    if text.len() > limits.max_file_bytes {
+        parsed.diagnostics.push(Diagnostic::error(
+            "limit",
+            Span::file_start(file),
+            format!(
+                "file is {} bytes, over the limit of {} (raise `limits.maxFileBytes` in fanout.yaml)",
+                text.len(),
+                limits.max_file_bytes
+            ),
+        ));
+        return parsed;
+    }
     let mut index = 0usize;
     let mut root: Option<Node> = None;
     for item in Parser::new_from_str(text) {
@@ -238,12 +318,13 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Parsed {
                 return finish(parsed, loader);
             }
         };
-        let span = loader.span(yspan);
         let result = match event {
             Event::DocumentStart(_) => {
                 root = None;
                 loader.anchors.clear();
-                Ok(None)
+                loader.log.clear();
+                loader.open_anchors = 0;
+                Ok(())
             }
             Event::DocumentEnd => {
                 if let Some(node) = root.take()
@@ -267,79 +348,15 @@ pub fn parse(file: FileId, text: &str, limits: Limits) -> Parsed {
                     });
                 }
                 index += 1;
-                Ok(None)
+                Ok(())
             }
-            Event::Scalar(text, style, anchor, tag) => loader
-                .scalar(
-                    &text,
-                    style,
-                    tag.as_deref()
-                        .map(|t| (t.handle.as_str(), t.suffix.as_str())),
-                    span,
-                )
-                .map(|node| {
-                    if anchor > 0 {
-                        loader.anchor(anchor, &node);
-                    }
-                    Some(node)
-                }),
-            Event::Alias(id) => loader.alias(id, span).map(Some),
-            Event::SequenceStart(anchor, tag) => loader
-                .check_tag(
-                    tag.as_deref()
-                        .map(|t| (t.handle.as_str(), t.suffix.as_str())),
-                    "seq",
-                    span,
-                )
-                .and_then(|()| {
-                    loader.push(
-                        Frame::Seq {
-                            items: Vec::new(),
-                            start: span.start,
-                            anchor,
-                        },
-                        span,
-                    )
-                })
-                .map(|()| None),
-            Event::MappingStart(anchor, tag) => loader
-                .check_tag(
-                    tag.as_deref()
-                        .map(|t| (t.handle.as_str(), t.suffix.as_str())),
-                    "map",
-                    span,
-                )
-                .and_then(|()| {
-                    loader.push(
-                        Frame::Map {
-                            entries: Vec::new(),
-                            index: HashMap::new(),
-                            merged: Vec::new(),
-                            key: None,
-                            start: span.start,
-                            anchor,
-                        },
-                        span,
-                    )
-                })
-                .map(|()| None),
-            Event::SequenceEnd | Event::MappingEnd => Ok(loader.pop(span)),
-            Event::StreamStart | Event::StreamEnd | Event::Nothing => Ok(None),
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => Ok(()),
+            event => loader.read(event, yspan, &mut root),
         };
-        match result {
-            Ok(Some(node)) => {
-                if let Err(d) = loader.attach(node, &mut root) {
-                    parsed.diagnostics.push(d);
-                    parsed.documents.clear();
-                    return finish(parsed, loader);
-                }
-            }
-            Ok(None) => {}
-            Err(d) => {
-                parsed.diagnostics.push(d);
-                parsed.documents.clear();
-                return finish(parsed, loader);
-            }
+        if let Err(d) = result {
+            parsed.diagnostics.push(d);
+            parsed.documents.clear();
+            return finish(parsed, loader);
         }
     }
     finish(parsed, loader)
@@ -406,7 +423,7 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-impl Loader {
+impl<'t> Loader<'t> {
     fn span(&self, s: YSpan) -> Span {
         let start = Pos {
             line: to_u32(s.start.line()),
@@ -426,13 +443,134 @@ impl Loader {
         }
     }
 
+    /// An event from the file: logged if an alias may replay it, then built, aliases expanded.
+    fn read(
+        &mut self,
+        event: Event<'t>,
+        yspan: YSpan,
+        root: &mut Option<Node>,
+    ) -> Result<(), Diagnostic> {
+        let anchored = matches!(
+            event,
+            Event::Scalar(_, _, a, _) | Event::SequenceStart(a, _) | Event::MappingStart(a, _) if a > 0
+        );
+        if anchored || self.open_anchors > 0 {
+            self.log.push((event.clone(), yspan));
+        }
+        match event {
+            Event::Alias(id) => {
+                let span = self.span(yspan);
+                self.alias(id, span, root)
+            }
+            event => self.build(event, yspan, root),
+        }
+    }
+
+    /// Build from one event that is not an alias: a scalar, or the start or end of a collection.
+    fn build(
+        &mut self,
+        event: Event<'t>,
+        yspan: YSpan,
+        root: &mut Option<Node>,
+    ) -> Result<(), Diagnostic> {
+        let span = self.span(yspan);
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                let node = self.scalar(
+                    text,
+                    style,
+                    tag.as_deref()
+                        .map(|t| (t.handle.as_str(), t.suffix.as_str())),
+                    span,
+                )?;
+                let size = Size::of_scalar(&node.value);
+                if anchor > 0 && self.replay.is_none() {
+                    // `read` logged this event last
+                    let at = self.log.len() - 1;
+                    self.anchors.insert(
+                        anchor,
+                        Anchor {
+                            events: (at, at + 1),
+                            size,
+                        },
+                    );
+                }
+                self.attach(node, size, root)
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.check_tag(
+                    tag.as_deref()
+                        .map(|t| (t.handle.as_str(), t.suffix.as_str())),
+                    "seq",
+                    span,
+                )?;
+                let anchor = self.open_anchor(anchor);
+                self.push(
+                    Frame::Seq {
+                        items: Vec::new(),
+                        start: span.start,
+                        anchor,
+                        size: Size::ONE,
+                    },
+                    span,
+                )
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.check_tag(
+                    tag.as_deref()
+                        .map(|t| (t.handle.as_str(), t.suffix.as_str())),
+                    "map",
+                    span,
+                )?;
+                let anchor = self.open_anchor(anchor);
+                self.push(
+                    Frame::Map {
+                        entries: Vec::new(),
+                        index: HashMap::new(),
+                        merged: Vec::new(),
+                        key: None,
+                        start: span.start,
+                        anchor,
+                        size: Size::ONE,
+                    },
+                    span,
+                )
+            }
+            Event::SequenceEnd | Event::MappingEnd => match self.pop(span) {
+                Some((node, size)) => self.attach(node, size, root),
+                None => Ok(()),
+            },
+            Event::Alias(_)
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd
+            | Event::Nothing => Ok(()),
+        }
+    }
+
+    /// The anchor of a collection that starts now (`read` logged its start event last), unless this is a
+    /// replay: the anchors of a copy are the original's.
+    fn open_anchor(&mut self, anchor: usize) -> Option<(usize, usize)> {
+        if anchor == 0 || self.replay.is_some() {
+            return None;
+        }
+        self.open_anchors += 1;
+        Some((anchor, self.log.len() - 1))
+    }
+
     fn push(&mut self, frame: Frame, span: Span) -> Result<(), Diagnostic> {
         if self.stack.len() >= self.limits.max_depth {
+            // inside an alias, the nesting is the copy's: point at the alias that makes it
+            let (span, what) = match self.replay {
+                Some(r) => (r.alias, " once this alias is expanded"),
+                None => (span, ""),
+            };
             return Err(Diagnostic::error(
                 "limit",
                 span,
                 format!(
-                    "nesting deeper than {} levels (raise `limits.maxDepth` in fanout.yaml)",
+                    "nesting deeper than {} levels{what} (raise `limits.maxDepth` in fanout.yaml)",
                     self.limits.max_depth
                 ),
             ));
@@ -441,21 +579,34 @@ impl Loader {
         Ok(())
     }
 
-    fn pop(&mut self, end: Span) -> Option<Node> {
+    fn pop(&mut self, end: Span) -> Option<(Node, Size)> {
         let frame = self.stack.pop()?;
-        let (value, start, anchor) = match frame {
+        let (value, start, anchor, size) = match frame {
             Frame::Seq {
                 items,
                 start,
                 anchor,
-            } => (Value::Seq(items), start, anchor),
+                size,
+            } => (Value::Seq(items), start, anchor, size),
             Frame::Map {
                 entries,
                 start,
                 anchor,
+                size,
                 ..
-            } => (Value::Map(entries), start, anchor),
+            } => (Value::Map(entries), start, anchor, size),
         };
+        if let Some((id, first)) = anchor {
+            // `read` logged the end event last: the anchor's events are complete
+            self.open_anchors -= 1;
+            self.anchors.insert(
+                id,
+                Anchor {
+                    events: (first, self.log.len()),
+                    size,
+                },
+            );
+        }
         let node = Node {
             value,
             span: Span {
@@ -464,25 +615,20 @@ impl Loader {
                 end: end.end.max(start),
             },
         };
-        if anchor > 0 {
-            self.anchor(anchor, &node);
-        }
-        Some(node)
+        Some((node, size))
     }
 
-    fn anchor(&mut self, id: usize, node: &Node) {
-        self.anchors.insert(id, (node.clone(), node.count()));
-    }
-
-    fn alias(&mut self, id: usize, span: Span) -> Result<Node, Diagnostic> {
-        let Some((node, count)) = self.anchors.get(&id) else {
+    /// Expand an alias: charge its copy to the budgets, then replay its anchor's events (and those of the
+    /// aliases among them, which the charge already includes).
+    fn alias(&mut self, id: usize, span: Span, root: &mut Option<Node>) -> Result<(), Diagnostic> {
+        let Some(anchor) = self.anchors.get(&id).copied() else {
             return Err(Diagnostic::error(
                 "yaml",
                 span,
                 "alias to an unknown anchor",
             ));
         };
-        if *count > self.alias_budget {
+        if anchor.size.nodes > self.alias_nodes {
             return Err(Diagnostic::error(
                 "limit",
                 span,
@@ -492,8 +638,57 @@ impl Loader {
                 ),
             ));
         }
-        self.alias_budget -= count;
-        Ok(node.clone())
+        if anchor.size.bytes > self.alias_bytes {
+            return Err(Diagnostic::error(
+                "limit",
+                span,
+                format!(
+                    "aliases copy more than {} bytes of keys and strings (raise `limits.maxAliasBytes` in fanout.yaml)",
+                    self.limits.max_alias_bytes
+                ),
+            ));
+        }
+        self.alias_nodes -= anchor.size.nodes;
+        self.alias_bytes -= anchor.size.bytes;
+        self.replay = Some(Replay {
+            alias: span,
+            depth: self.stack.len(),
+        });
+        let result = self.replay_events(anchor.events, root);
+        self.replay = None;
+        result
+    }
+
+    fn replay_events(
+        &mut self,
+        events: (usize, usize),
+        root: &mut Option<Node>,
+    ) -> Result<(), Diagnostic> {
+        // Anchors are only known once complete, so a range holds aliases of earlier anchors only: the
+        // ranges cannot cycle, and all the work is within the budget just charged.
+        let mut ranges = vec![events];
+        while let Some(range) = ranges.last_mut() {
+            let next = (range.0 < range.1).then(|| self.log.get(range.0)).flatten();
+            let Some((event, yspan)) = next.cloned() else {
+                ranges.pop();
+                continue;
+            };
+            range.0 += 1;
+            match event {
+                Event::Alias(id) => match self.anchors.get(&id) {
+                    Some(inner) => ranges.push(inner.events),
+                    None => {
+                        return Err(Diagnostic::error(
+                            "yaml",
+                            self.span(yspan),
+                            "alias to an unknown anchor",
+                        ));
+                    }
+                },
+                event => self.build(event, yspan, root)?,
+            }
+        }
+        Ok(())
     }
 
     fn check_tag(
@@ -514,9 +709,11 @@ impl Loader {
         }
     }
 
+    /// A scalar's node. Strings take the event's text rather than a copy of it: a long one is already
+    /// held by the parser, and by the log if it is anchored.
     fn scalar(
         &mut self,
-        text: &str,
+        text: Cow<'t, str>,
         style: ScalarStyle,
         tag: Option<(&str, &str)>,
         span: Span,
@@ -533,9 +730,14 @@ impl Loader {
                     format!("unsupported tag `{other}`"),
                 ));
             }
-            Some(Ok("str" | "binary" | "timestamp")) => Value::Str(text.to_owned()),
+            Some(Ok("str" | "binary" | "timestamp")) => {
+                return Ok(Node {
+                    value: Value::Str(text.into_owned()),
+                    span,
+                });
+            }
             Some(Ok(t @ ("int" | "float" | "bool" | "null"))) => {
-                let v = resolve_plain(text);
+                let v = resolve_plain(&text);
                 let ok = matches!(
                     (t, &v),
                     ("int", Value::Int(_))
@@ -563,8 +765,11 @@ impl Loader {
                 ));
             }
             None if style == ScalarStyle::Plain => {
-                let v = resolve_plain(text);
-                if let Some(note) = yaml11_ambiguity(text, &v) {
+                let v = resolve_plain(&text);
+                // a copy made by an alias was warned about where its anchor is
+                if self.replay.is_none()
+                    && let Some(note) = yaml11_ambiguity(&text, &v)
+                {
                     self.diagnostics.push(Diagnostic::warning(
                         "ambiguous-scalar",
                         span,
@@ -573,7 +778,12 @@ impl Loader {
                 }
                 v
             }
-            None => Value::Str(text.to_owned()),
+            None => {
+                return Ok(Node {
+                    value: Value::Str(text.into_owned()),
+                    span,
+                });
+            }
         };
         if let Value::Float(f) = value
             && !f.is_finite()
@@ -588,14 +798,24 @@ impl Loader {
     }
 
     /// Put a finished node into its parent (or make it the document root).
-    fn attach(&mut self, node: Node, root: &mut Option<Node>) -> Result<(), Diagnostic> {
+    fn attach(
+        &mut self,
+        node: Node,
+        size: Size,
+        root: &mut Option<Node>,
+    ) -> Result<(), Diagnostic> {
+        // inside a copy, duplicate keys were reported where the anchor is
+        let copying = self.replay.is_some_and(|r| self.stack.len() > r.depth);
         match self.stack.last_mut() {
             None => {
                 *root = Some(node);
                 Ok(())
             }
-            Some(Frame::Seq { items, .. }) => {
+            Some(Frame::Seq {
+                items, size: total, ..
+            }) => {
                 items.push(node);
+                total.add(size);
                 Ok(())
             }
             Some(Frame::Map {
@@ -603,6 +823,7 @@ impl Loader {
                 index,
                 merged,
                 key,
+                size: total,
                 ..
             }) => match key.take() {
                 None => {
@@ -627,9 +848,10 @@ impl Loader {
                     Ok(())
                 }
                 Some(k) if k.text == "<<" => {
-                    let sources: Vec<&Node> = match &node.value {
-                        Value::Map(_) => vec![&node],
-                        Value::Seq(items) => items.iter().collect(),
+                    let span = node.span;
+                    let sources: Vec<Node> = match node.value {
+                        Value::Map(_) => vec![node],
+                        Value::Seq(items) => items,
                         _ => Vec::new(),
                     };
                     if sources.is_empty()
@@ -637,16 +859,18 @@ impl Loader {
                     {
                         return Err(Diagnostic::error(
                             "yaml",
-                            node.span,
+                            span,
                             "a `<<` merge key needs a mapping or a list of mappings",
                         ));
                     }
+                    // an upper bound of what the merged entries count: the merged mappings themselves
+                    total.add(size);
                     for source in sources {
-                        if let Value::Map(source_entries) = &source.value {
+                        if let Value::Map(source_entries) = source.value {
                             for (mk, mv) in source_entries {
                                 if !index.contains_key(&mk.text) {
                                     index.insert(mk.text.clone(), entries.len());
-                                    entries.push((mk.clone(), mv.clone()));
+                                    entries.push((mk, mv));
                                     merged.push(true);
                                 }
                             }
@@ -655,11 +879,16 @@ impl Loader {
                     Ok(())
                 }
                 Some(k) => {
+                    total.add(Size {
+                        nodes: size.nodes.saturating_add(1),
+                        bytes: size.bytes.saturating_add(k.text.len()),
+                    });
                     match index.get(&k.text) {
                         Some(&i) if merged[i] => {
                             entries[i] = (k, node);
                             merged[i] = false;
                         }
+                        Some(_) if copying => {}
                         Some(&i) => {
                             let first = entries[i].0.span;
                             self.diagnostics.push(

@@ -173,3 +173,229 @@ fn pointer_lookup_escapes() {
     assert_eq!(v.as_str(), Some("web"));
     assert_eq!(docs[0].root.span_at("/metadata/missing/x").start.line, 2);
 }
+
+/// Heap accounting for the tests of what the loader keeps in memory: the system allocator plus, per
+/// thread (tests run in parallel), the net bytes allocated and their peak.
+mod heap {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    thread_local! {
+        static LIVE: Cell<isize> = const { Cell::new(0) };
+        static PEAK: Cell<isize> = const { Cell::new(0) };
+    }
+
+    fn count(delta: isize) {
+        // `try_with`: an allocator must not panic, even while a thread is torn down
+        let _ = LIVE.try_with(|live| {
+            let now = live.get() + delta;
+            live.set(now);
+            let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+        });
+    }
+
+    struct Counting;
+
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            count(layout.size() as isize);
+            unsafe { System.alloc(layout) }
+        }
+
+        unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+            count(layout.size() as isize);
+            unsafe { System.alloc_zeroed(layout) }
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            count(-(layout.size() as isize));
+            unsafe { System.dealloc(ptr, layout) }
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            count(new_size as isize - layout.size() as isize);
+            unsafe { System.realloc(ptr, layout, new_size) }
+        }
+    }
+
+    #[global_allocator]
+    static COUNTING: Counting = Counting;
+
+    /// The most bytes that `f` had allocated at once on this thread, beyond what was live before.
+    pub fn peak<T>(f: impl FnOnce() -> T) -> (T, usize) {
+        let before = LIVE.with(Cell::get);
+        PEAK.with(|p| p.set(before));
+        let out = f();
+        let peak = PEAK.with(Cell::get) - before;
+        (out, usize::try_from(peak).unwrap_or(0))
+    }
+}
+
+fn with_limits(limits: Limits, text: &str) -> Parsed {
+    parse(FileId(0), text, limits)
+}
+
+fn first_error(parsed: Parsed) -> Diagnostic {
+    assert!(parsed.documents.is_empty());
+    parsed
+        .diagnostics
+        .into_iter()
+        .find(Diagnostic::is_error)
+        .expect("an error")
+}
+
+#[test]
+fn aliases_of_a_long_string_are_charged_its_bytes() {
+    // fuzz/oom's alias-long-scalar, scaled down: few nodes, many bytes
+    let long = "x".repeat(100);
+    let text = format!(
+        "a: &a \"{long}\"\nb: &b [{}]\nc: [*b, *b]\n",
+        ["*a"; 10].join(", ")
+    );
+    let limits = Limits {
+        max_alias_bytes: 1000,
+        ..Limits::default()
+    };
+    let d = first_error(with_limits(limits, &text));
+    assert_eq!(d.code, "limit");
+    assert_eq!(
+        d.message,
+        "aliases copy more than 1000 bytes of keys and strings (raise `limits.maxAliasBytes` in fanout.yaml)"
+    );
+    let span = d.span.unwrap();
+    assert_eq!((span.start.line, span.start.col), (3, 5));
+    assert_eq!(span.end.col, 7);
+    // the same file with room for it reads whole
+    let parsed = with_limits(
+        Limits {
+            max_alias_bytes: 3000,
+            ..Limits::default()
+        },
+        &text,
+    );
+    assert!(!crate::diagnostic::has_errors(&parsed.diagnostics));
+    let j = parsed.documents[0].root.to_json();
+    assert_eq!(j["c"][1][9], serde_json::json!(long));
+}
+
+#[test]
+fn alias_bytes_count_keys_and_nested_copies_once() {
+    // 50 nested anchors around one 100-byte string: an alias of the outermost copies it once
+    let mut text = String::from("x: ");
+    for i in 0..50 {
+        text.push_str(&format!("&a{i} ["));
+    }
+    text.push_str(&format!("\"{}\"", "s".repeat(100)));
+    text.push_str(&"]".repeat(50));
+    text.push_str("\ny: *a0\nz: &m {key: v}\nw: *m\n");
+    let at = |bytes| {
+        with_limits(
+            Limits {
+                max_alias_bytes: bytes,
+                ..Limits::default()
+            },
+            &text,
+        )
+    };
+    // 100 for the string, 4 for `key` and `v`
+    assert!(!crate::diagnostic::has_errors(&at(104).diagnostics));
+    let d = first_error(at(103));
+    assert!(d.message.contains("maxAliasBytes"), "{}", d.message);
+    assert_eq!(d.span.unwrap().start.line, 4);
+    assert_eq!(first_error(at(99)).span.unwrap().start.line, 2);
+}
+
+#[test]
+fn nested_anchors_share_their_text() {
+    // fuzz/oom's nested-anchors, scaled down: every anchor used to keep a copy of its subtree
+    let depth = 64;
+    let long = "x".repeat(1 << 20);
+    let text = format!(
+        "{}\"{long}\"{}\n",
+        (0..depth).map(|i| format!("&a{i} [")).collect::<String>(),
+        "]".repeat(depth)
+    );
+    let (parsed, peak) = heap::peak(|| parse(FileId(0), &text, Limits::default()));
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let mut node = &parsed.documents[0].root;
+    for _ in 0..depth {
+        match &node.value {
+            Value::Seq(items) => node = &items[0],
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(node.as_str().map(str::len), Some(1 << 20));
+    // the string once in the node and once in the record of anchored events (2x), not once per anchor
+    assert!(
+        peak < 3 * text.len(),
+        "peak {peak} for {} bytes",
+        text.len()
+    );
+}
+
+#[test]
+fn copies_are_built_like_the_original() {
+    let docs = parse_ok(
+        "a: &a {k: [1, 2], s: text}\nb: &b [*a, *a]\nc:\n  <<: *a\n  s: other\nd: [*b, *b]\n&n name: *a\n",
+    );
+    let j = docs[0].root.to_json();
+    let a = serde_json::json!({"k": [1, 2], "s": "text"});
+    assert_eq!(j["b"], serde_json::json!([a, a]));
+    assert_eq!(j["c"], serde_json::json!({"k": [1, 2], "s": "other"}));
+    assert_eq!(j["d"], serde_json::json!([[a, a], [a, a]]));
+    assert_eq!(j["name"], a);
+    // a copy keeps the spans of what it copies
+    let (_, copy) = docs[0].root.at_pointer("/d/1/0/s").unwrap();
+    assert_eq!((copy.span.start.line, copy.span.start.col), (1, 22));
+}
+
+#[test]
+fn copies_do_not_repeat_diagnostics() {
+    let parsed = parse(
+        FileId(0),
+        "a: &a {x: yes, x: 2}\nb: *a\nc: [*a, *a]\n",
+        Limits::default(),
+    );
+    let count = |code: &str| parsed.diagnostics.iter().filter(|d| d.code == code).count();
+    assert_eq!(count("yaml"), 1, "{:?}", parsed.diagnostics);
+    assert_eq!(count("ambiguous-scalar"), 1, "{:?}", parsed.diagnostics);
+    // a duplicate made by the alias itself is still one
+    let d = parse_err("a: &a 1\nb: 2\nb: *a\n");
+    assert_eq!(d.message, "duplicate key `b`");
+    assert_eq!(d.span.unwrap().start.line, 3);
+}
+
+#[test]
+fn nesting_made_by_an_alias_is_limited_at_the_alias() {
+    let limits = Limits {
+        max_depth: 4,
+        ..Limits::default()
+    };
+    assert!(
+        with_limits(limits, "a: &a [[[x]]]\n")
+            .diagnostics
+            .is_empty()
+    );
+    let d = first_error(with_limits(limits, "a: &a [[[x]]]\nb: [[*a]]\n"));
+    assert_eq!(
+        d.message,
+        "nesting deeper than 4 levels once this alias is expanded (raise `limits.maxDepth` in fanout.yaml)"
+    );
+    let span = d.span.unwrap();
+    assert_eq!((span.start.line, span.start.col), (2, 6));
+}
+
+#[test]
+fn text_over_the_file_limit_is_refused() {
+    let limits = Limits {
+        max_file_bytes: 8,
+        ..Limits::default()
+    };
+    assert!(with_limits(limits, "a: 12345").diagnostics.is_empty());
+    let d = first_error(with_limits(limits, "a: 123456"));
+    assert_eq!(
+        d.message,
+        "file is 9 bytes, over the limit of 8 (raise `limits.maxFileBytes` in fanout.yaml)"
+    );
+    assert_eq!(d.span.unwrap().start, crate::source::Pos::START);
+}
