@@ -14,7 +14,12 @@
 //!    where a directory is needed) sits is refused before anything is written.
 //! 2. **Only what changed.** When the owned files on disk already equal the new tree (within the scope) and
 //!    the index is up to date, nothing is written at all: no staging, no index rewrite, inodes and mtimes
-//!    stay as they are.
+//!    stay as they are. Whether they are equal is first asked of the stat cache (`.fanout/cache`, see
+//!    [`cache`]: inode, size and mtime of every owned file as fanout left it), so an up-to-date tree is
+//!    confirmed with one `stat` per file; only when the cache cannot vouch for every file are the files
+//!    read and compared. The cache and `.fanout/.gitignore` (which keeps the cache out of git) are
+//!    fanout's own files like the index: remade with every tree, never listed in the index, never
+//!    renderable paths.
 //! 3. **Atomic switch.** Otherwise the new tree is built in a staging directory next to `out`
 //!    (`.<out-name>.fanout-staging-<pid>`): unchanged owned files and foreign entries are hard-linked
 //!    (symlinks stay symlinks; a copy is made where a hard link fails, e.g. across devices), directories
@@ -39,8 +44,9 @@
 //! 7. **Determinism.** The same inputs give the same bytes and the same index.
 //!
 //! The steps, each its own function so tests can stop between them as a kill would: `Lock::take` →
-//! `recover` → `scan` (what is on disk) → `plan` (every decision and refusal; reads only) →
-//! `stage` → `swap` → `discard` the old tree. A symlinked `out` is followed: the directory it
+//! `recover` → `up_to_date_in` (the stat-cache shortcut) → `scan` (what is on disk) → `plan` (every
+//! decision and refusal; reads only) → `stage` (files on every core, then the index and the stat cache)
+//! → `swap` → `discard` the old tree. A symlinked `out` is followed: the directory it
 //! points to is replaced, the link stays.
 //!
 //! What it deliberately doesn't do: render, diff or print anything (that is for the pure stages and
@@ -50,6 +56,9 @@
 //! symlinks inside `out` (a symlink is an entry like any other, never a directory to descend into). The
 //! parent of `out` is created when missing, and stays if a write then fails.
 
+mod cache;
+
+use cache::{CACHE_PATH, GITIGNORE, GITIGNORE_PATH};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::{OsStr, OsString};
@@ -211,6 +220,9 @@ pub fn write(
     fs::create_dir_all(target.dir()).map_err(io_err("create directory", target.dir()))?;
     let _lock = Lock::take(&target)?;
     recover(&target)?;
+    if up_to_date_in(&target.out, new, scope) {
+        return Ok(Changes::default());
+    }
     let disk = scan(&target.out)?;
     let plan = plan(&target.out, &disk, new, scope)?;
     if plan.noop {
@@ -232,6 +244,57 @@ pub fn write(
             discard(&staging);
             Err(e)
         }
+    }
+}
+
+/// Whether `out` already holds `new` (and its index), decided from the index and the stat cache alone,
+/// without reading the files ([`cache`]). `false` means "not known to be": compare the contents then.
+pub fn up_to_date(out: &Path, new: &Tree) -> bool {
+    up_to_date_in(out, new, None)
+}
+
+fn up_to_date_in(out: &Path, new: &Tree, scope: Option<&BTreeSet<String>>) -> bool {
+    let read = |rel: &str| fs::read(out.join(rel_path(rel))).ok();
+    let (Some(index), Some(cache), Some(gitignore)) =
+        (read(INDEX_PATH), read(CACHE_PATH), read(GITIGNORE_PATH))
+    else {
+        return false;
+    };
+    let Ok(indexed) = parse_index(&index, Path::new(INDEX_PATH)) else {
+        return false;
+    };
+    if gitignore != GITIGNORE {
+        return false;
+    }
+    let paths: Vec<&str> = indexed.iter().map(String::as_str).collect();
+    let vouched = cache::verified(out, &cache::parse(&cache), &paths);
+    let mut on_disk = BTreeMap::new();
+    let mut wanted = BTreeMap::new();
+    let mut hashes = Hashes::default();
+    for (&path, hash) in paths.iter().zip(vouched) {
+        let Some(hash) = hash else {
+            return false;
+        };
+        on_disk.insert(path, hash);
+        if !in_scope(path, scope) {
+            wanted.insert(path, hash);
+        }
+    }
+    for (path, bytes) in new.iter().filter(|(p, _)| in_scope(p, scope)) {
+        wanted.insert(path.as_str(), hashes.of(bytes));
+    }
+    // The files hold what the cache says, the cache agrees with the index, the index is the new one.
+    render_index(&on_disk) == index && render_index(&wanted) == index
+}
+
+/// blake3 of file contents, once per allocation: many clusters share one allocation for the same file.
+#[derive(Default)]
+struct Hashes(HashMap<(*const u8, usize), blake3::Hash>);
+
+impl Hashes {
+    fn of(&mut self, bytes: &[u8]) -> blake3::Hash {
+        let key = (bytes.as_ptr(), bytes.len());
+        *self.0.entry(key).or_insert_with(|| blake3::hash(bytes))
     }
 }
 
@@ -280,8 +343,14 @@ fn check_path(path: &str) -> Result<(), &'static str> {
             return Err("the path has a `.` or `..` component");
         }
     }
-    if path == INDEX_PATH || path.starts_with(".fanout/index/") {
-        return Err("the path is reserved for fanout's index");
+    for own in [INDEX_PATH, CACHE_PATH, GITIGNORE_PATH] {
+        if path == own
+            || path
+                .strip_prefix(own)
+                .is_some_and(|rest| rest.starts_with('/'))
+        {
+            return Err("the path is reserved for fanout's own files");
+        }
     }
     Ok(())
 }
@@ -552,6 +621,12 @@ fn scan(out: &Path) -> Result<Disk, EmitError> {
             entries.insert(path, entry);
         }
     }
+    // fanout's cache and ignore file are remade with every tree, never carried over.
+    for own in [CACHE_PATH, GITIGNORE_PATH] {
+        if let Some(Entry::File) = entries.get(OsStr::new(own)) {
+            entries.remove(OsStr::new(own));
+        }
+    }
     let index_rel = OsStr::new(INDEX_PATH);
     let index_file = out.join(index_rel);
     let index = match entries.get(index_rel) {
@@ -631,6 +706,8 @@ struct Plan<'a> {
     /// Files (and other non-directories) of the staged tree, except the index.
     items: BTreeMap<Rel, Item<'a>>,
     index: Vec<u8>,
+    /// Every file the new index lists, with its hash: what the stat cache describes.
+    owned: Vec<(String, blake3::Hash)>,
 }
 
 fn plan<'a>(
@@ -683,12 +760,8 @@ fn plan<'a>(
         })
         .collect::<Result<_, EmitError>>()?;
     let mut hashes = BTreeMap::new();
-    // Many clusters share one allocation for the same file: hash each allocation once.
-    let mut hashed: HashMap<(*const u8, usize), blake3::Hash> = HashMap::new();
-    let mut hash = |bytes: &[u8]| {
-        let key = (bytes.as_ptr(), bytes.len());
-        *hashed.entry(key).or_insert_with(|| blake3::hash(bytes))
-    };
+    let mut hashed = Hashes::default();
+    let mut hash = |bytes: &[u8]| hashed.of(bytes);
     for (&path, looked) in owned.iter().zip(looked) {
         let rel = OsString::from(path);
         match looked {
@@ -742,8 +815,9 @@ fn plan<'a>(
         })
         .collect();
 
-    // Foreign entries in the way of an added file or of the index.
-    for &rel in added.iter().chain([&index_rel]) {
+    // Foreign entries in the way of an added file or of fanout's own files.
+    let own = [INDEX_PATH, CACHE_PATH, GITIGNORE_PATH].map(OsStr::new);
+    for &rel in added.iter().chain(&own) {
         if let Some(entry) = disk.entries.get(rel) {
             let pruned_dir = matches!(entry, Entry::Dir(_)) && !dirs.contains_key(rel);
             if !pruned_dir {
@@ -762,7 +836,11 @@ fn plan<'a>(
     }
 
     let index = render_index(&hashes);
-    let noop = changes.is_empty() && disk.index.as_deref() == Some(index.as_slice());
+    let ignored = fs::read(out.join(GITIGNORE_PATH)).is_ok_and(|bytes| bytes == GITIGNORE);
+    let noop = changes.is_empty() && ignored && disk.index.as_deref() == Some(index.as_slice());
+    if ignored {
+        items.insert(GITIGNORE_PATH.into(), Item::Keep);
+    }
     Ok(Plan {
         changes,
         noop,
@@ -770,6 +848,9 @@ fn plan<'a>(
         dirs,
         items,
         index,
+        owned: (hashes.into_iter())
+            .map(|(p, h)| (p.to_owned(), h))
+            .collect(),
     })
 }
 
@@ -811,6 +892,7 @@ fn stage(out: &Path, plan: &Plan<'_>, staging: &Path) -> Result<(), EmitError> {
     })?;
     let index = staging.join(rel_path(INDEX_PATH));
     write_new(&index, &plan.index).map_err(io_err("write", out.join(INDEX_PATH)))?;
+    write_cache(out, plan, staging)?;
     // Deepest first, so a read-only directory gets its mode after it is filled.
     for (rel, perms) in plan.dirs.iter().rev() {
         if let Some(perms) = perms {
@@ -823,6 +905,23 @@ fn stage(out: &Path, plan: &Plan<'_>, staging: &Path) -> Result<(), EmitError> {
             .map_err(io_err("set permissions of", staging))?;
     }
     make_durable(out, plan, staging)
+}
+
+/// The stat cache of the staged files (their inodes and mtimes are what `out` will have after the
+/// switch) and the ignore file that keeps it out of git. A file that cannot be stamped is left out.
+fn write_cache(out: &Path, plan: &Plan<'_>, staging: &Path) -> Result<(), EmitError> {
+    let stamps: Vec<Option<cache::Stamp>> = (plan.owned.par_iter())
+        .map(|(path, _)| cache::stamp(&staging.join(rel_path(path))))
+        .collect();
+    let entries = (plan.owned.iter().zip(stamps))
+        .filter_map(|((path, hash), stamp)| Some((path.as_str(), stamp?, *hash)));
+    let file = staging.join(rel_path(CACHE_PATH));
+    write_new(&file, &cache::render(entries)).map_err(io_err("write", out.join(CACHE_PATH)))?;
+    if !plan.items.contains_key(OsStr::new(GITIGNORE_PATH)) {
+        let file = staging.join(rel_path(GITIGNORE_PATH));
+        write_new(&file, GITIGNORE).map_err(io_err("write", out.join(GITIGNORE_PATH)))?;
+    }
+    Ok(())
 }
 
 /// Creates a file that must not exist yet. Not fsynced here: [`make_durable`] does it for the whole tree.
@@ -1034,10 +1133,13 @@ mod tests {
         all
     }
 
-    /// The contents only: kinds and bytes, without inodes or times.
+    /// The contents only: kinds and bytes, without inodes or times, nor the stat cache (which holds
+    /// them).
     fn contents(dir: &Path) -> BTreeMap<PathBuf, (&'static str, Vec<u8>)> {
         let snap = snapshot(dir).into_iter();
-        snap.map(|(p, s)| (p, (s.kind, s.bytes))).collect()
+        (snap.filter(|(p, _)| p != Path::new(CACHE_PATH)))
+            .map(|(p, s)| (p, (s.kind, s.bytes)))
+            .collect()
     }
 
     /// Names beside `out` that fanout uses for staging, old trees and locks.
@@ -1123,7 +1225,7 @@ mod tests {
         assert_eq!(read_owned(&out).unwrap(), new);
         let after = snapshot(&out);
         for (rel, snap) in &before {
-            let changed = ["aws-eu-1/web.yaml", INDEX_PATH]
+            let changed = ["aws-eu-1/web.yaml", INDEX_PATH, CACHE_PATH]
                 .map(Path::new)
                 .contains(&rel.as_path());
             if snap.kind == "file" && !changed {
@@ -1175,7 +1277,9 @@ mod tests {
             .collect();
         let expected = [
             ".fanout",
-            ".fanout/index",
+            GITIGNORE_PATH,
+            CACHE_PATH,
+            INDEX_PATH,
             "aws-eu-1",
             "aws-eu-1/web.yaml",
             "empty-by-hand",
@@ -1514,6 +1618,75 @@ mod tests {
     }
 
     #[test]
+    fn the_stat_cache_vouches_only_for_untouched_files() {
+        let (_tmp, out) = setup();
+        write(&out, &v1(), None).unwrap();
+        assert!(up_to_date(&out, &v1()), "fresh tree, fresh cache");
+        let mut other = v1();
+        other.insert("aws-eu-1/web.yaml".into(), b"kind: Other\n".to_vec().into());
+        assert!(!up_to_date(&out, &other), "different wanted contents");
+
+        // Replaced as editors do (a new file renamed over it), same size, the mtime set back to what it
+        // was: the inode tells. The old inode stays alive elsewhere, so its number cannot be reused.
+        let file = out.join("aws-eu-1/web.yaml");
+        let before = fs::metadata(&file).unwrap();
+        fs::hard_link(&file, _tmp.path().join("old-inode")).unwrap();
+        let same_size = "kind: Deploymenx\n";
+        assert_eq!(same_size.len() as u64, before.len());
+        let replacement = out.join("aws-eu-1/.web.yaml.swp");
+        fs::write(&replacement, same_size).unwrap();
+        File::options()
+            .write(true)
+            .open(&replacement)
+            .unwrap()
+            .set_modified(before.modified().unwrap())
+            .unwrap();
+        fs::rename(&replacement, &file).unwrap();
+        assert!(
+            !up_to_date(&out, &v1()),
+            "a replaced file is not vouched for"
+        );
+        let changes = write(&out, &v1(), None).unwrap();
+        assert_eq!(changes.changed, ["aws-eu-1/web.yaml"]);
+        assert!(up_to_date(&out, &v1()));
+
+        // An edit in place changes the mtime.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(&file, same_size).unwrap();
+        assert!(
+            !up_to_date(&out, &v1()),
+            "an edited file is not vouched for"
+        );
+        write(&out, &v1(), None).unwrap();
+
+        // Without the cache, or with a damaged one, the files are compared by reading them.
+        fs::remove_file(out.join(CACHE_PATH)).unwrap();
+        assert!(!up_to_date(&out, &v1()));
+        let before = snapshot(&out);
+        assert!(write(&out, &v1(), None).unwrap().is_empty());
+        assert_eq!(
+            snapshot(&out),
+            before,
+            "an up-to-date tree is not rewritten"
+        );
+        fs::write(
+            out.join(CACHE_PATH),
+            "# fanout stat cache 1\n1 2 3 4 5 zz  x\n",
+        )
+        .unwrap();
+        assert!(!up_to_date(&out, &v1()));
+        assert!(write(&out, &v1(), None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn fanouts_own_files_cannot_be_rendered_paths() {
+        for own in [INDEX_PATH, CACHE_PATH, GITIGNORE_PATH, ".fanout/cache/x"] {
+            assert!(check_path(own).is_err(), "{own}");
+        }
+        assert!(check_path(".fanout/placement.tsv").is_ok());
+    }
+
+    #[test]
     fn a_stale_index_is_rewritten_without_changes() {
         let (_tmp, out) = setup();
         let (_tmp2, reference) = setup();
@@ -1537,7 +1710,7 @@ mod tests {
         let names: Vec<_> = contents(&out).into_keys().collect();
         assert_eq!(
             names,
-            [".fanout", ".fanout/index", "README"].map(PathBuf::from)
+            [".fanout", GITIGNORE_PATH, INDEX_PATH, "README"].map(PathBuf::from)
         );
         assert_eq!(fs::read(out.join(INDEX_PATH)).unwrap(), b"");
     }

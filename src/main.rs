@@ -206,15 +206,14 @@ fn plan(repo: &Path, output: Format, workloads: &[String]) -> i32 {
         eprintln!("error: no resource named {}", workloads.join(", "));
         return exit::USAGE_OR_IO;
     }
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let _ = match output {
-        Format::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&plan::to_json(model, &shown)).unwrap_or_default()
-        ),
+        Format::Json => serde_json::to_writer_pretty(&mut out, &plan::Json::new(model, &shown))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
         Format::Text => write!(out, "{}", plan::to_text(model, &shown)),
     };
+    let _ = out.flush();
     let failed = shown
         .iter()
         .filter(|d| matches!(d.outcome, place::Outcome::Failed { .. }))

@@ -6,7 +6,8 @@
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, Resource};
 use crate::place::{Decision, Outcome};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -39,64 +40,123 @@ fn policy_label(model: &Model, d: &Decision) -> Option<String> {
     })
 }
 
+/// The JSON plan as a value (see [`Json`] to write it without building one).
 pub fn to_json(model: &Model, decisions: &[&Decision]) -> Value {
-    let workloads: Vec<Value> = decisions
-        .iter()
-        .map(|d| {
-            let r = &model.resources[d.resource];
-            let mut item = json!({
-                "apiVersion": r.id.api_version,
-                "kind": r.id.kind,
-                "namespace": r.id.namespace,
-                "name": r.id.name,
-                "policy": policy_label(model, d),
-            });
-            let (clusters, total, rejected) = match &d.outcome {
-                Outcome::Placed(p) => (
-                    p.targets
-                        .iter()
-                        .map(|t| {
-                            let mut c = json!({"name": t.cluster, "replicas": t.replicas});
-                            if let Some(n) = t.completions {
-                                c["completions"] = json!(n);
-                            }
-                            c
-                        })
-                        .collect(),
-                    json!(p.total_replicas()),
-                    &p.rejected,
-                ),
-                Outcome::Failed { rejected, .. } => (Vec::new(), Value::Null, rejected),
-                Outcome::NotPropagated { .. } => (Vec::new(), Value::Null, &Vec::new()),
-            };
-            item["clusters"] = Value::Array(clusters);
-            item["totalReplicas"] = total;
-            item["rejected"] = rejected
-                .iter()
-                .map(|r| json!({"cluster": r.cluster, "reason": r.reason}))
+    serde_json::to_value(Json::new(model, decisions)).unwrap_or_default()
+}
+
+/// The JSON plan, borrowed from the model: serialise it straight to the output (the plan of a large
+/// estate is tens of MiB; building it as a `Value` first cost more than the placement).
+#[derive(Serialize)]
+pub struct Json<'a> {
+    workloads: Vec<JsonWorkload<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonWorkload<'a> {
+    api_version: &'a str,
+    kind: &'a str,
+    namespace: Option<&'a str>,
+    name: &'a str,
+    policy: Option<String>,
+    clusters: Vec<JsonCluster<'a>>,
+    total_replicas: Option<i64>,
+    rejected: Vec<JsonRejection<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_propagated: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    affinity_term: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped_terms: Option<Vec<JsonTerm<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    required_by: Option<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct JsonCluster<'a> {
+    name: &'a str,
+    replicas: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    completions: Option<i32>,
+}
+
+#[derive(Serialize)]
+struct JsonRejection<'a> {
+    cluster: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonTerm<'a> {
+    name: &'a str,
+    error: &'a str,
+}
+
+impl<'a> Json<'a> {
+    pub fn new(model: &'a Model, decisions: &[&'a Decision]) -> Self {
+        let workloads = decisions.iter().map(|d| workload(model, d)).collect();
+        Json { workloads }
+    }
+}
+
+fn workload<'a>(model: &'a Model, d: &'a Decision) -> JsonWorkload<'a> {
+    let r = &model.resources[d.resource];
+    let rejections = |rejected: &'a [crate::place::Rejection]| {
+        (rejected.iter())
+            .map(|r| JsonRejection {
+                cluster: &r.cluster,
+                reason: &r.reason,
+            })
+            .collect()
+    };
+    let mut item = JsonWorkload {
+        api_version: &r.id.api_version,
+        kind: &r.id.kind,
+        namespace: r.id.namespace.as_deref(),
+        name: &r.id.name,
+        policy: policy_label(model, d),
+        clusters: Vec::new(),
+        total_replicas: None,
+        rejected: Vec::new(),
+        error: None,
+        not_propagated: None,
+        affinity_term: None,
+        skipped_terms: None,
+        required_by: None,
+    };
+    match &d.outcome {
+        Outcome::Placed(p) => {
+            item.clusters = (p.targets.iter())
+                .map(|t| JsonCluster {
+                    name: &t.cluster,
+                    replicas: t.replicas,
+                    completions: t.completions,
+                })
                 .collect();
-            match &d.outcome {
-                Outcome::Failed { error, .. } => item["error"] = json!(error),
-                Outcome::NotPropagated { reason } => item["notPropagated"] = json!(reason),
-                Outcome::Placed(p) => {
-                    if let Some(term) = &p.affinity_term {
-                        item["affinityTerm"] = json!(term);
-                        item["skippedTerms"] = p
-                            .skipped_terms
-                            .iter()
-                            .map(|(name, error)| json!({"name": name, "error": error}))
-                            .collect();
-                    }
-                    if !p.required_by.is_empty() {
-                        item["requiredBy"] =
-                            p.required_by.iter().map(|r| json!(r.to_string())).collect();
-                    }
-                }
+            item.total_replicas = p.total_replicas();
+            item.rejected = rejections(&p.rejected);
+            if let Some(term) = &p.affinity_term {
+                item.affinity_term = Some(term);
+                item.skipped_terms = Some(
+                    (p.skipped_terms.iter())
+                        .map(|(name, error)| JsonTerm { name, error })
+                        .collect(),
+                );
             }
-            item
-        })
-        .collect();
-    json!({ "workloads": workloads })
+            if !p.required_by.is_empty() {
+                item.required_by = Some(p.required_by.iter().map(|r| r.to_string()).collect());
+            }
+        }
+        Outcome::Failed { error, rejected } => {
+            item.rejected = rejections(rejected);
+            item.error = Some(error);
+        }
+        Outcome::NotPropagated { reason } => item.not_propagated = Some(reason),
+    }
+    item
 }
 
 fn title(r: &Resource) -> String {

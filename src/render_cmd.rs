@@ -163,6 +163,10 @@ pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
     };
     let out = output_dir(&loaded, out);
     let new = render::tree(&c.model, &c.rendered, &c.decisions, None);
+    if emit::up_to_date(&out, &new) {
+        note!("{}: up to date", out.display());
+        return exit::OK;
+    }
     let old = match emit::read_owned(&out) {
         Ok(t) => t,
         Err(e) => {

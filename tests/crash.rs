@@ -87,6 +87,9 @@ fn snapshot(dir: &Path) -> Snapshot {
         entries.sort();
         for p in entries {
             let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
+            if rel == ".fanout/cache" {
+                continue; // inode numbers and times of this machine: differs between equal trees
+            }
             let meta = fs::symlink_metadata(&p).unwrap();
             if meta.is_dir() {
                 out.insert(rel, None);

@@ -53,7 +53,10 @@ fn files(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
             files(&p, base, out);
         } else {
             let rel = p.strip_prefix(base).unwrap().to_string_lossy().into_owned();
-            out.push((rel, fs::read(&p).unwrap()));
+            // The stat cache describes this machine's files (inodes, times): never golden.
+            if rel != ".fanout/cache" {
+                out.push((rel, fs::read(&p).unwrap()));
+            }
         }
     }
 }

@@ -115,6 +115,7 @@ fn editing_one_workload_changes_only_its_files() {
     assert_eq!(
         changed,
         vec![
+            ".fanout/cache",
             ".fanout/index",
             "aws-eu-1/payments/Deployment.apps_payments-api.yaml",
             "aws-eu-2/payments/Deployment.apps_payments-api.yaml",
