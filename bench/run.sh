@@ -24,7 +24,10 @@
 #                           entries changed (0 = nothing written)
 #        render (1 changed) one workload's image tag flipped before each run, then `fanout render`; the
 #                           note says how many output files that changes
-#        check              `fanout check` against the up-to-date reference tree
+#        check              `fanout check` against the up-to-date reference tree (its stat cache vouches
+#                           for every file)
+#        check (fresh clone) the same against a copy of the tree without `.fanout/cache`, as a fresh
+#                           git clone has it: every file is read and compared
 #        plan --output json `fanout plan --output json`, to /dev/null
 #        kubectl kustomize  per cluster, an overlay whose base is fanout's rendered cluster directory (its
 #                           kustomization.yaml lists the cluster's files), so kustomize reads and re-emits
@@ -34,7 +37,7 @@
 #          These five are timed with hyperfine (`--runs`, no warm-up; the reference render warmed the
 #          caches). Peers: PEER_RUNS (PEER_RUNS_L at L).
 #      Peak RSS (GNU `/usr/bin/time`): the largest of the full renders' runs, and one run of each of
-#      no-op, 1 changed, check and plan.
+#      no-op, 1 changed, both checks and plan.
 #   4. Prints the table and writes it, with the machine's description, to bench/results.md (or RESULTS).
 #
 # Deletions: this machine kind's root filesystem is ext4 without a journal, where the kernel skips
@@ -294,6 +297,11 @@ for size in $SIZES; do
     "$FANOUT_BIN" check "$d/repo" --out "$d/ref" > /dev/null 2>&1
     measure "check" "$size" "$runs" "$files" "up-to-date tree" \
         -- "'$FANOUT_BIN' check '$d/repo' --out '$d/ref'"
+    # A fresh clone has no stat cache (git ignores it): check then reads and compares every file.
+    cp -r "$d/ref" "$d/clone"
+    rm -f "$d/clone/.fanout/cache"
+    measure "check (fresh clone)" "$size" "$runs" "$files" "no stat cache: every file read" \
+        -- "'$FANOUT_BIN' check '$d/repo' --out '$d/clone'"
     plan_kib=$("$FANOUT_BIN" plan "$d/repo" --output json | wc -c | awk '{ printf "%d", $1 / 1024 }')
     measure "plan --output json" "$size" "$runs" "$files" "$plan_kib KiB of JSON" \
         -- "'$FANOUT_BIN' plan '$d/repo' --output json"
@@ -304,6 +312,7 @@ for size in $SIZES; do
     rss "render (1 changed)" "$size" "$FANOUT_BIN" render "$d/repo" --out "$out"
     cp "$d/change-original.yaml" "$change_file"
     rss "check" "$size" "$FANOUT_BIN" check "$d/repo" --out "$d/ref"
+    rss "check (fresh clone)" "$size" "$FANOUT_BIN" check "$d/repo" --out "$d/clone"
     rss "plan --output json" "$size" "$FANOUT_BIN" plan "$d/repo" --output json
 
     if [ "$PEERS" = 1 ]; then

@@ -68,6 +68,7 @@ pub mod yaml;
 
 use diagnostic::Diagnostic;
 use model::Model;
+use rayon::prelude::*;
 use schemas::Schemas;
 use source::{FileId, Sources};
 
@@ -98,8 +99,11 @@ pub fn analyse(
     let (templates, plain): (Vec<FileId>, Vec<FileId>) = files
         .iter()
         .partition(|&&id| template::is_template(&sources.get(id).rel_path));
-    for id in plain {
-        let parsed = yaml::parse(id, &sources.get(id).text, limits.yaml);
+    // Files parse independently: on every core, results kept in file order.
+    let parsed: Vec<yaml::Parsed> = (plain.par_iter())
+        .map(|&id| yaml::parse(id, &sources.get(id).text, limits.yaml))
+        .collect();
+    for parsed in parsed {
         diagnostics.extend(parsed.diagnostics);
         documents.extend(parsed.documents);
     }

@@ -10,7 +10,7 @@
 use crate::affinity::labels_match;
 use crate::api::ResourceSelector;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Model, PropagationPolicy, Resource};
+use crate::model::{Model, ObjectRef, PropagationPolicy, Resource};
 
 /// How well a selector matches a resource (Karmada's `ImplicitPriority`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -75,13 +75,25 @@ pub fn never_propagated(resource: &Resource) -> Option<&'static str> {
 /// For each resource (same order as `model.resources`), the index of the policy that claims it.
 pub fn claims(model: &Model) -> (Vec<Option<usize>>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
+    // A short form's own policy, by the workload it was generated for (looked up once per workload).
+    let generated: std::collections::HashMap<&ObjectRef, usize> = (model.propagation_policies)
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((p.generated_for.as_ref()?, i)))
+        .rev() // the first policy wins, as `position` would have it
+        .collect();
+    // Policies written by hand (generated ones only ever claim their own workload), with their index.
+    let written: Vec<(usize, &PropagationPolicy)> = (model.propagation_policies.iter())
+        .enumerate()
+        .filter(|(_, p)| p.generated_for.is_none())
+        .collect();
     let claims = model
         .resources
         .iter()
         .map(|r| {
             if r.short_form {
-                for p in &model.propagation_policies {
-                    if p.generated_for.is_none() && best_match(r, &p.selectors) == Match::Name {
+                for (_, p) in &written {
+                    if best_match(r, &p.selectors) == Match::Name {
                         diagnostics.push(
                             Diagnostic::error(
                                 "policy-conflict",
@@ -92,26 +104,23 @@ pub fn claims(model: &Model) -> (Vec<Option<usize>>, Vec<Diagnostic>) {
                         );
                     }
                 }
-                return model
-                    .propagation_policies
-                    .iter()
-                    .position(|p| p.generated_for.as_ref() == Some(&r.id));
+                return generated.get(&r.id).copied();
             }
             if never_propagated(r).is_some() {
                 return None;
             }
-            claim(r, &model.propagation_policies)
+            claim(r, &written)
         })
         .collect();
     (claims, diagnostics)
 }
 
-fn claim(resource: &Resource, policies: &[PropagationPolicy]) -> Option<usize> {
+fn claim(resource: &Resource, policies: &[(usize, &PropagationPolicy)]) -> Option<usize> {
     let best = |namespaced: bool| {
         policies
             .iter()
-            .enumerate()
-            .filter(|(_, p)| p.generated_for.is_none() && p.namespace.is_some() == namespaced)
+            .copied()
+            .filter(|(_, p)| p.namespace.is_some() == namespaced)
             .filter(|(_, p)| !namespaced || p.namespace == resource.id.namespace)
             .filter_map(|(i, p)| {
                 let m = best_match(resource, &p.selectors);

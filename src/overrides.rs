@@ -49,6 +49,7 @@ use crate::model::{Cluster, Model, OverridePolicy, Resource};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// Which override policies apply to `resource`, in Karmada's application order
@@ -56,29 +57,47 @@ use std::fmt::Write as _;
 /// resources only) the matching OverridePolicies of its namespace; within each set sorted ascending by
 /// implicit priority (empty resourceSelectors = match-all) then by name; later wins.
 pub fn policies_for<'m>(model: &'m Model, resource: &Resource) -> Vec<&'m OverridePolicy> {
-    let ranked = |namespace: Option<&str>| {
-        let mut found: Vec<(Match, &'m OverridePolicy)> = model
-            .override_policies
-            .iter()
-            .filter(|p| p.namespace.as_deref() == namespace)
-            .map(|p| {
-                let rank = if p.selectors.is_empty() {
-                    Match::All
-                } else {
-                    best_match(resource, &p.selectors)
-                };
-                (rank, p)
-            })
-            .filter(|(rank, _)| *rank != Match::None)
-            .collect();
-        found.sort_by(|(ra, a), (rb, b)| ra.cmp(rb).then_with(|| a.name.cmp(&b.name)));
-        found.into_iter().map(|(_, p)| p)
-    };
-    let mut out: Vec<&'m OverridePolicy> = ranked(None).collect();
-    if let Some(ns) = resource.id.namespace.as_deref().filter(|ns| !ns.is_empty()) {
-        out.extend(ranked(Some(ns)));
+    ByNamespace::new(model).policies_for(resource)
+}
+
+/// The model's override policies grouped by namespace (`None`: ClusterOverridePolicies), built once so
+/// that finding a resource's policies looks only at its own namespace's.
+pub struct ByNamespace<'m>(HashMap<Option<&'m str>, Vec<&'m OverridePolicy>>);
+
+impl<'m> ByNamespace<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let mut map: HashMap<Option<&'m str>, Vec<&'m OverridePolicy>> = HashMap::new();
+        for p in &model.override_policies {
+            map.entry(p.namespace.as_deref()).or_default().push(p);
+        }
+        ByNamespace(map)
     }
-    out
+
+    /// See [`policies_for`].
+    pub fn policies_for(&self, resource: &Resource) -> Vec<&'m OverridePolicy> {
+        let ranked = |namespace: Option<&str>| {
+            let mut found: Vec<(Match, &'m OverridePolicy)> = (self.0.get(&namespace))
+                .into_iter()
+                .flatten()
+                .map(|&p| {
+                    let rank = if p.selectors.is_empty() {
+                        Match::All
+                    } else {
+                        best_match(resource, &p.selectors)
+                    };
+                    (rank, p)
+                })
+                .filter(|(rank, _)| *rank != Match::None)
+                .collect();
+            found.sort_by(|(ra, a), (rb, b)| ra.cmp(rb).then_with(|| a.name.cmp(&b.name)));
+            found.into_iter().map(|(_, p)| p)
+        };
+        let mut out: Vec<&'m OverridePolicy> = ranked(None).collect();
+        if let Some(ns) = resource.id.namespace.as_deref().filter(|ns| !ns.is_empty()) {
+            out.extend(ranked(Some(ns)));
+        }
+        out
+    }
 }
 
 /// Apply the policies for one target cluster to the object (JSON), rule by rule (a rule applies when it

@@ -4,11 +4,11 @@
 //! shows Karmada's error while the others still show.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Model, Resource};
+use crate::model::{Model, ObjectRef, OverridePolicy, Resource};
 use crate::place::{Decision, Outcome};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 /// Keep the decisions of resources named `NAMESPACE/NAME` (or `NAME` for cluster-scoped objects); all when empty.
@@ -228,17 +228,22 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
 /// resource did not land on: they have no effect, which is worth a warning.
 pub fn idle_overrides(model: &Model, decisions: &[Decision]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut generated: HashMap<&ObjectRef, Vec<&OverridePolicy>> = HashMap::new();
+    for op in &model.override_policies {
+        if let Some(id) = &op.generated_for {
+            generated.entry(id).or_default().push(op);
+        }
+    }
     for d in decisions {
         let Outcome::Placed(p) = &d.outcome else {
             continue;
         };
         let r = &model.resources[d.resource];
+        let Some(ops) = generated.get(&r.id) else {
+            continue;
+        };
         let landed: BTreeSet<&str> = p.targets.iter().map(|t| t.cluster.as_str()).collect();
-        for op in model
-            .override_policies
-            .iter()
-            .filter(|op| op.generated_for.as_ref() == Some(&r.id))
-        {
+        for op in ops {
             for (i, rule) in op.rules.iter().enumerate() {
                 let Some(target) = &rule.target_cluster else {
                     continue;

@@ -108,12 +108,13 @@ pub fn render(model: &Model, decisions: &[Decision]) -> Result<Rendered, Vec<Dia
         .map(|c| (c.name.clone(), Vec::new()))
         .collect();
     let mut diagnostics = Vec::new();
+    let by_namespace = overrides::ByNamespace::new(model);
     for d in decisions {
         let Outcome::Placed(placed) = &d.outcome else {
             continue;
         };
         let resource = &model.resources[d.resource];
-        let policies = overrides::policies_for(model, resource);
+        let policies = by_namespace.policies_for(resource);
         let header = format!(
             "# {} placed by fanout; edit the source, not this file\n",
             resource.id

@@ -123,7 +123,14 @@ pub fn run(
         .filter(|k| only.as_ref().is_none_or(|o| o.contains(*k)))
         .collect();
     print_summary(&changes, &shown);
+    exit_now(loaded, c, new);
     exit::OK
+}
+
+/// The process ends next: leave the model and the tree to the operating system instead of freeing
+/// them one allocation at a time (measurable at 100,000 files).
+fn exit_now(repo: Repo, compiled: Compiled, tree: emit::Tree) {
+    std::mem::forget((repo, compiled, tree));
 }
 
 /// The selected clusters' objects as one YAML stream; an empty stream is an error, because a GitOps
@@ -165,6 +172,7 @@ pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
     let new = render::tree(&c.model, &c.rendered, &c.decisions, None);
     if emit::up_to_date(&out, &new) {
         note!("{}: up to date", out.display());
+        exit_now(loaded, c, new);
         return exit::OK;
     }
     let old = match emit::read_owned(&out) {

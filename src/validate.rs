@@ -7,6 +7,7 @@
 use crate::classify::{Class, Object};
 use crate::diagnostic::Diagnostic;
 use crate::schemas::{SchemaKind, Schemas};
+use rayon::prelude::*;
 
 pub fn schema_kind(class: Class) -> SchemaKind {
     match class {
@@ -18,28 +19,39 @@ pub fn schema_kind(class: Class) -> SchemaKind {
     }
 }
 
-/// Validate every object; returns the objects that passed and the diagnostics of those that did not.
+/// Validate every object (on every core; order kept); returns the objects that passed and the
+/// diagnostics of those that did not.
 pub fn validate(objects: Vec<Object>, schemas: &Schemas) -> (Vec<Object>, Vec<Diagnostic>) {
-    let mut valid = Vec::with_capacity(objects.len());
+    let checked: Vec<Result<Object, Vec<Diagnostic>>> = (objects.into_par_iter())
+        .map(|o| check(o, schemas))
+        .collect();
+    let mut valid = Vec::with_capacity(checked.len());
     let mut diagnostics = Vec::new();
-    for o in objects {
-        let kind = match o.class {
-            Class::ShortForm if o.kind == crate::shortform::JOB_KIND => SchemaKind::MulticloudJob,
-            class => schema_kind(class),
-        };
-        let errors = schemas.validate(kind, &o.json());
-        if errors.is_empty() {
-            valid.push(o);
-            continue;
-        }
-        for e in errors {
-            let span = if e.key.is_some() {
-                o.node.key_span_at(&e.pointer)
-            } else {
-                o.node.span_at(&e.pointer)
-            };
-            diagnostics.push(Diagnostic::error("schema", span, e.message));
+    for c in checked {
+        match c {
+            Ok(o) => valid.push(o),
+            Err(found) => diagnostics.extend(found),
         }
     }
     (valid, diagnostics)
+}
+
+fn check(o: Object, schemas: &Schemas) -> Result<Object, Vec<Diagnostic>> {
+    let kind = match o.class {
+        Class::ShortForm if o.kind == crate::shortform::JOB_KIND => SchemaKind::MulticloudJob,
+        class => schema_kind(class),
+    };
+    let errors = schemas.validate(kind, &o.json());
+    if errors.is_empty() {
+        return Ok(o);
+    }
+    let located = errors.into_iter().map(|e| {
+        let span = if e.key.is_some() {
+            o.node.key_span_at(&e.pointer)
+        } else {
+            o.node.span_at(&e.pointer)
+        };
+        Diagnostic::error("schema", span, e.message)
+    });
+    Err(located.collect())
 }
