@@ -17,7 +17,10 @@
 //!    stay as they are. Whether they are equal is first asked of the stat cache (`.fanout/cache`, see
 //!    [`cache`]: inode, size and mtime of every owned file as fanout left it), so an up-to-date tree is
 //!    confirmed with one `stat` per file; only when the cache cannot vouch for every file are the files
-//!    read and compared. The cache and `.fanout/.gitignore` (which keeps the cache out of git) are
+//!    read and compared. The cache may also record the fingerprint of the inputs a tree was rendered
+//!    from ([`write_recording`]); [`rendered_from`] then lets a caller skip rendering altogether when
+//!    the inputs are the same and every owned file is as fanout left it (and nothing of a killed run or
+//!    another writer sits beside `out`). The cache and `.fanout/.gitignore` (which keeps the cache out of git) are
 //!    fanout's own files like the index: remade with every tree, never listed in the index, never
 //!    renderable paths.
 //! 3. **Atomic switch.** Otherwise the new tree is built in a staging directory next to `out`
@@ -216,6 +219,17 @@ pub fn write(
     new: &Tree,
     scope: Option<&BTreeSet<String>>,
 ) -> Result<Changes, EmitError> {
+    write_recording(out, new, scope, None)
+}
+
+/// [`write()`], recording in the stat cache what the tree was rendered from (`inputs`, a fingerprint
+/// the caller computed), for [`rendered_from`] to find. A write that changes nothing records nothing.
+pub fn write_recording(
+    out: &Path,
+    new: &Tree,
+    scope: Option<&BTreeSet<String>>,
+    inputs: Option<blake3::Hash>,
+) -> Result<Changes, EmitError> {
     let target = Target::resolve(out)?;
     fs::create_dir_all(target.dir()).map_err(io_err("create directory", target.dir()))?;
     let _lock = Lock::take(&target)?;
@@ -229,7 +243,7 @@ pub fn write(
         return Ok(plan.changes);
     }
     let staging = target.staging();
-    if let Err(e) = stage(&target.out, &plan, &staging) {
+    if let Err(e) = stage(&target.out, &plan, &staging, inputs) {
         discard(&staging);
         return Err(e);
     }
@@ -254,37 +268,78 @@ pub fn up_to_date(out: &Path, new: &Tree) -> bool {
 }
 
 fn up_to_date_in(out: &Path, new: &Tree, scope: Option<&BTreeSet<String>>) -> bool {
-    let read = |rel: &str| fs::read(out.join(rel_path(rel))).ok();
-    let (Some(index), Some(cache), Some(gitignore)) =
-        (read(INDEX_PATH), read(CACHE_PATH), read(GITIGNORE_PATH))
-    else {
+    let Some(vouched) = Vouched::read(out) else {
         return false;
     };
-    let Ok(indexed) = parse_index(&index, Path::new(INDEX_PATH)) else {
-        return false;
-    };
-    if gitignore != GITIGNORE {
-        return false;
-    }
-    let paths: Vec<&str> = indexed.iter().map(String::as_str).collect();
-    let vouched = cache::verified(out, &cache::parse(&cache), &paths);
-    let mut on_disk = BTreeMap::new();
     let mut wanted = BTreeMap::new();
     let mut hashes = Hashes::default();
-    for (&path, hash) in paths.iter().zip(vouched) {
-        let Some(hash) = hash else {
-            return false;
-        };
-        on_disk.insert(path, hash);
+    for (path, &hash) in &vouched.files {
         if !in_scope(path, scope) {
-            wanted.insert(path, hash);
+            wanted.insert(path.as_str(), hash);
         }
     }
     for (path, bytes) in new.iter().filter(|(p, _)| in_scope(p, scope)) {
         wanted.insert(path.as_str(), hashes.of(bytes));
     }
-    // The files hold what the cache says, the cache agrees with the index, the index is the new one.
-    render_index(&on_disk) == index && render_index(&wanted) == index
+    render_index(&wanted) == vouched.index
+}
+
+/// Whether `out` is, untouched, the tree last written from inputs with this fingerprint (see
+/// [`write_recording`]): then rendering them again would change nothing, and need not be done. Returns
+/// the top-level directories of the owned files (the clusters) when it is.
+pub fn rendered_from(out: &Path, inputs: blake3::Hash) -> Option<BTreeSet<String>> {
+    // Leftovers of a killed run, or a writer at work: only a real write may deal with those.
+    let target = Target::resolve(out).ok()?;
+    if has_leftovers(&target) {
+        return None;
+    }
+    let vouched = Vouched::read(&target.out)?;
+    if vouched.inputs != Some(inputs) {
+        return None;
+    }
+    let tops = (vouched.files.keys())
+        .filter_map(|p| p.split_once('/').map(|(top, _)| top))
+        .filter(|top| !top.starts_with('.'))
+        .map(str::to_owned);
+    Some(tops.collect())
+}
+
+/// The owned files of `out` as the stat cache vouches for them, when it vouches for every one and agrees
+/// with the index (and git is told to ignore the cache); read without the lock, like [`read_owned`].
+struct Vouched {
+    index: Vec<u8>,
+    files: BTreeMap<String, blake3::Hash>,
+    inputs: Option<blake3::Hash>,
+}
+
+impl Vouched {
+    fn read(out: &Path) -> Option<Vouched> {
+        let read = |rel: &str| fs::read(out.join(rel_path(rel))).ok();
+        let (index, cache, gitignore) =
+            (read(INDEX_PATH)?, read(CACHE_PATH)?, read(GITIGNORE_PATH)?);
+        if gitignore != GITIGNORE {
+            return None;
+        }
+        let indexed = parse_index(&index, Path::new(INDEX_PATH)).ok()?;
+        let paths: Vec<&str> = indexed.iter().map(String::as_str).collect();
+        let (cache, inputs) = cache::parse(&cache);
+        let vouched = cache::verified(out, &cache, &paths);
+        let files = (paths.iter().zip(vouched))
+            .map(|(&path, hash)| Some((path, hash?)))
+            .collect::<Option<BTreeMap<&str, _>>>()?;
+        // The files hold what the cache says, and the cache agrees with the index.
+        if render_index(&files) != index {
+            return None;
+        }
+        let files = (files.into_iter())
+            .map(|(p, h)| (p.to_owned(), h))
+            .collect();
+        Some(Vouched {
+            index,
+            files,
+            inputs,
+        })
+    }
 }
 
 /// blake3 of file contents, once per allocation: many clusters share one allocation for the same file.
@@ -541,6 +596,20 @@ fn recover(target: &Target) -> Result<(), EmitError> {
         remove_entry(leftover)?;
     }
     Ok(())
+}
+
+/// Whether a lock file, a staging directory or an old tree sits beside `out`.
+fn has_leftovers(target: &Target) -> bool {
+    let Ok(entries) = fs::read_dir(target.dir()) else {
+        return true;
+    };
+    let lock = target.lock_path();
+    entries.flatten().any(|e| {
+        let name = e.file_name();
+        target.is_leftover(&name, STAGING)
+            || target.is_leftover(&name, ASIDE)
+            || lock.file_name() == Some(name.as_os_str())
+    })
 }
 
 fn exists(path: &Path) -> Result<bool, EmitError> {
@@ -874,7 +943,12 @@ fn same_content(path: &Path, bytes: &[u8]) -> Result<bool, EmitError> {
 }
 
 /// Builds the planned tree at `staging`. Errors name the path in `out` the staged entry stands for.
-fn stage(out: &Path, plan: &Plan<'_>, staging: &Path) -> Result<(), EmitError> {
+fn stage(
+    out: &Path,
+    plan: &Plan<'_>,
+    staging: &Path,
+    inputs: Option<blake3::Hash>,
+) -> Result<(), EmitError> {
     fs::create_dir(staging).map_err(io_err("create directory", staging))?;
     for rel in plan.dirs.keys() {
         let dir = staging.join(rel);
@@ -892,7 +966,7 @@ fn stage(out: &Path, plan: &Plan<'_>, staging: &Path) -> Result<(), EmitError> {
     })?;
     let index = staging.join(rel_path(INDEX_PATH));
     write_new(&index, &plan.index).map_err(io_err("write", out.join(INDEX_PATH)))?;
-    write_cache(out, plan, staging)?;
+    write_cache(out, plan, staging, inputs)?;
     // Deepest first, so a read-only directory gets its mode after it is filled.
     for (rel, perms) in plan.dirs.iter().rev() {
         if let Some(perms) = perms {
@@ -909,14 +983,20 @@ fn stage(out: &Path, plan: &Plan<'_>, staging: &Path) -> Result<(), EmitError> {
 
 /// The stat cache of the staged files (their inodes and mtimes are what `out` will have after the
 /// switch) and the ignore file that keeps it out of git. A file that cannot be stamped is left out.
-fn write_cache(out: &Path, plan: &Plan<'_>, staging: &Path) -> Result<(), EmitError> {
+fn write_cache(
+    out: &Path,
+    plan: &Plan<'_>,
+    staging: &Path,
+    inputs: Option<blake3::Hash>,
+) -> Result<(), EmitError> {
     let stamps: Vec<Option<cache::Stamp>> = (plan.owned.par_iter())
         .map(|(path, _)| cache::stamp(&staging.join(rel_path(path))))
         .collect();
     let entries = (plan.owned.iter().zip(stamps))
         .filter_map(|((path, hash), stamp)| Some((path.as_str(), stamp?, *hash)));
     let file = staging.join(rel_path(CACHE_PATH));
-    write_new(&file, &cache::render(entries)).map_err(io_err("write", out.join(CACHE_PATH)))?;
+    let text = cache::render(entries, inputs);
+    write_new(&file, &text).map_err(io_err("write", out.join(CACHE_PATH)))?;
     if !plan.items.contains_key(OsStr::new(GITIGNORE_PATH)) {
         let file = staging.join(rel_path(GITIGNORE_PATH));
         write_new(&file, GITIGNORE).map_err(io_err("write", out.join(GITIGNORE_PATH)))?;
@@ -1469,7 +1549,7 @@ mod tests {
             let _lock = Lock::take(&target).unwrap();
             let disk = scan(&out).unwrap();
             let plan = plan(&out, &disk, &new, None).unwrap();
-            stage(&out, &plan, &target.staging()).unwrap();
+            stage(&out, &plan, &target.staging(), None).unwrap();
             // Killed here: no swap, no cleanup.
         }
         assert_eq!(contents(&out), before);
@@ -1489,7 +1569,7 @@ mod tests {
             let _lock = Lock::take(&target).unwrap();
             let plan = plan(&out, &scan(&out).unwrap(), &new, None).unwrap();
             let staging = target.staging();
-            stage(&out, &plan, &staging).unwrap();
+            stage(&out, &plan, &staging, None).unwrap();
             let old = swap(&target, &staging).unwrap();
             // With an atomic exchange, the old tree is where staging was.
             #[cfg(target_os = "linux")]
@@ -1513,7 +1593,7 @@ mod tests {
         {
             let _lock = Lock::take(&target).unwrap();
             let plan = plan(&out, &scan(&out).unwrap(), &new, None).unwrap();
-            stage(&out, &plan, &target.staging()).unwrap();
+            stage(&out, &plan, &target.staging(), None).unwrap();
             move_aside(&target, &target.aside()).unwrap();
             // Killed here: `out` is missing, the old tree is beside it.
         }
@@ -1532,7 +1612,7 @@ mod tests {
         let target = Target::resolve(&out).unwrap();
         let plan = plan(&out, &scan(&out).unwrap(), &new, None).unwrap();
         let (staging, aside) = (target.staging(), target.aside());
-        stage(&out, &plan, &staging).unwrap();
+        stage(&out, &plan, &staging, None).unwrap();
         move_aside(&target, &aside).unwrap();
         move_in(&target, &staging, &aside).unwrap();
         assert_eq!(read_owned(&out).unwrap(), new);
@@ -1676,6 +1756,41 @@ mod tests {
         .unwrap();
         assert!(!up_to_date(&out, &v1()));
         assert!(write(&out, &v1(), None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_tree_remembers_the_inputs_it_was_written_from() {
+        let (_tmp, out) = setup();
+        let inputs = blake3::hash(b"inputs");
+        write_recording(&out, &v1(), None, Some(inputs)).unwrap();
+        let clusters: Vec<String> = rendered_from(&out, inputs).unwrap().into_iter().collect();
+        assert_eq!(clusters, ["aws-eu-1", "gcp-us-1"]);
+        assert_eq!(rendered_from(&out, blake3::hash(b"other")), None);
+        // A write that changes nothing records nothing, and a tree edited by hand is not vouched for.
+        write(&out, &v1(), None).unwrap();
+        assert!(rendered_from(&out, inputs).is_some());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(out.join("aws-eu-1/web.yaml"), "kind: Deploymenx\n").unwrap();
+        assert_eq!(rendered_from(&out, inputs), None);
+        // Leftovers of a killed run beside the tree: a real write must clean them up first.
+        write_recording(&out, &v1(), None, Some(inputs)).unwrap();
+        let lock = out.parent().unwrap().join(".rendered.fanout-lock");
+        fs::write(&lock, "").unwrap();
+        assert_eq!(
+            rendered_from(&out, inputs),
+            None,
+            "not with a lock file beside it"
+        );
+        fs::remove_file(&lock).unwrap();
+        assert!(rendered_from(&out, inputs).is_some());
+        // A write that changes the tree without inputs forgets them.
+        let mut other = v1();
+        other.insert(
+            "aws-eu-1/extra.yaml".into(),
+            b"kind: Extra\n".to_vec().into(),
+        );
+        write(&out, &other, None).unwrap();
+        assert_eq!(rendered_from(&out, inputs), None);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //!
 //! - [`load`]: EDGE. Walk the repository, read YAML files and `fanout.yaml` into [`source::Sources`].
 //! - [`yaml`]: text → position-keeping nodes, with reader limits; [`template`] renders `*.yaml.j2` files
-//!   per cluster first.
+//!   per cluster first, each rendering on a thread of its own under a [`memory`] budget.
 //! - [`classify`]: documents → objects by `apiVersion`/`kind` (`List`s expanded).
 //! - [`validate`]: objects × [`schemas`] → located diagnostics.
 //! - [`resolve`]: schema-valid objects → the typed [`model::Model`] (defaults, short forms expanded via
@@ -49,6 +49,7 @@ pub mod gitrev;
 pub mod import;
 pub mod load;
 pub mod matching;
+pub mod memory;
 pub mod model;
 pub mod names;
 pub mod overrides;
@@ -145,6 +146,29 @@ pub fn analyse_repo(repo: &mut load::Repo, schemas: &Schemas) -> Analysis {
     analysis
 }
 
+/// What a render's output depends on, as one hash: fanout itself (`tool`, the running executable's
+/// bytes), every file read from the repository (path and text, `fanout.yaml` included) and the clusters
+/// asked for (all when empty). Equal fingerprints give equal trees: compiling is deterministic and reads
+/// nothing else.
+pub fn fingerprint(repo: &load::Repo, clusters: &[String], tool: &[u8]) -> blake3::Hash {
+    let mut hasher = blake3::Hasher::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update(&(bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    field(tool);
+    for (_, file) in repo.sources.iter() {
+        field(file.rel_path.as_bytes());
+        field(file.text.as_bytes());
+    }
+    let clusters: std::collections::BTreeSet<&String> = clusters.iter().collect();
+    field(b"clusters");
+    for c in clusters {
+        field(c.as_bytes());
+    }
+    hasher.finalize()
+}
+
 /// Everything a render needs, computed without touching the disk.
 #[derive(Debug)]
 pub struct Compiled {
@@ -158,6 +182,16 @@ pub struct Compiled {
 /// The whole pipeline after loading: analyse, place, render. Nothing may be written unless this
 /// succeeds; a workload that cannot be placed is an error located at the workload.
 pub fn compile(repo: &mut load::Repo, schemas: &Schemas) -> Result<Compiled, Vec<Diagnostic>> {
+    compile_clusters(repo, schemas, None)
+}
+
+/// [`compile`], rendering only the clusters in `only` (all when `None`; see
+/// [`render::render_clusters`]).
+pub fn compile_clusters(
+    repo: &mut load::Repo,
+    schemas: &Schemas,
+    only: Option<&std::collections::BTreeSet<String>>,
+) -> Result<Compiled, Vec<Diagnostic>> {
     let analysis = analyse_repo(repo, schemas);
     if analysis.has_errors() {
         return Err(analysis.diagnostics);
@@ -180,7 +214,7 @@ pub fn compile(repo: &mut load::Repo, schemas: &Schemas) -> Result<Compiled, Vec
     let rendered = if diagnostic::has_errors(&diagnostics) {
         None
     } else {
-        match render::render(&model, &decisions) {
+        match render::render_clusters(&model, &decisions, only) {
             Ok(r) => Some(r),
             Err(found) => {
                 diagnostics.extend(found);

@@ -27,9 +27,11 @@ use std::process::ExitCode;
 
 /// mimalloc instead of the system allocator: fanout makes millions of small allocations (YAML nodes,
 /// JSON values, paths); glibc's malloc kept several times the live heap as resident memory and took a
-/// large share of the run time.
+/// large share of the run time. Guarded: template renderings run under a memory budget
+/// (`fanout::memory`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: fanout::memory::Guarded<mimalloc::MiMalloc> =
+    fanout::memory::Guarded(mimalloc::MiMalloc);
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

@@ -99,13 +99,24 @@ struct Variant<'a> {
 /// The objects of every cluster. Failures (an override that does not apply) are located diagnostics;
 /// when there is any, nothing should be written.
 pub fn render(model: &Model, decisions: &[Decision]) -> Result<Rendered, Vec<Diagnostic>> {
+    render_clusters(model, decisions, None)
+}
+
+/// [`render`] for the clusters in `only` (all when `None`): placement is always decided for every
+/// cluster, since replicas are divided among them, but objects are made only for the selected ones, so
+/// a render of one cluster (an Argo CD Application, a CI shard) costs that cluster's objects. Failures on
+/// other clusters are not looked for.
+pub fn render_clusters(
+    model: &Model,
+    decisions: &[Decision],
+    only: Option<&BTreeSet<String>>,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let clusters: HashMap<&str, &Cluster> = (model.clusters.iter())
+        .filter(|c| only.is_none_or(|o| o.contains(&c.name)))
         .map(|c| (c.name.as_str(), c))
         .collect();
-    let mut out: Rendered = model
-        .clusters
-        .iter()
-        .map(|c| (c.name.clone(), Vec::new()))
+    let mut out: Rendered = (clusters.keys())
+        .map(|&name| (name.to_owned(), Vec::new()))
         .collect();
     let mut diagnostics = Vec::new();
     let by_namespace = overrides::ByNamespace::new(model);

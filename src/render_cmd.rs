@@ -14,29 +14,56 @@ use std::path::{Path, PathBuf};
 /// Load and compile; on failure print why and give the exit code.
 /// `out`: an output directory given on the command line, never read as input.
 fn compiled(repo: &Path, out: Option<&Path>) -> Result<(Repo, Compiled), i32> {
-    let progress =
-        crate::progress::Progress::start("reading, validating and placing", crate::quiet());
-    let schemas = Schemas::new();
-    let mut loaded = match fanout::load::load(repo, out, &schemas) {
-        Ok(l) => l,
-        Err(e) => {
-            drop(progress);
-            eprintln!("error: {e}");
-            return Err(exit::USAGE_OR_IO);
-        }
-    };
-    let result = fanout::compile(&mut loaded, &schemas);
+    compiled_for(repo, out, None)
+}
+
+/// [`compiled`], rendering only the clusters in `only` (all when `None`).
+fn compiled_for(
+    repo: &Path,
+    out: Option<&Path>,
+    only: Option<&BTreeSet<String>>,
+) -> Result<(Repo, Compiled), i32> {
+    let mut loaded = loaded(repo, out)?;
+    compile_loaded(repo, &mut loaded, only).map(|c| (loaded, c))
+}
+
+/// Read the repository; on failure print why and give the exit code.
+fn loaded(repo: &Path, out: Option<&Path>) -> Result<Repo, i32> {
+    let progress = crate::progress::Progress::start("reading", crate::quiet());
+    let loaded = fanout::load::load(repo, out, &Schemas::new());
+    drop(progress);
+    loaded.map_err(|e| {
+        eprintln!("error: {e}");
+        exit::USAGE_OR_IO
+    })
+}
+
+/// Compile a loaded repository; on failure print why and give the exit code.
+fn compile_loaded(
+    repo: &Path,
+    loaded: &mut Repo,
+    only: Option<&BTreeSet<String>>,
+) -> Result<Compiled, i32> {
+    let progress = crate::progress::Progress::start("validating and placing", crate::quiet());
+    let result = fanout::compile_clusters(loaded, &Schemas::new(), only);
     drop(progress);
     match result {
         Ok(c) => {
-            print_text(&c.diagnostics, &loaded);
-            Ok((loaded, c))
+            print_text(&c.diagnostics, loaded);
+            Ok(c)
         }
         Err(diagnostics) => {
-            fail(repo, &diagnostics, &loaded);
+            fail(repo, &diagnostics, loaded);
             Err(exit::INVALID)
         }
     }
+}
+
+/// The fingerprint of everything a render depends on: this very executable, the repository's files
+/// and the clusters asked for. None when the executable cannot be read (then nothing is skipped).
+fn fingerprint(loaded: &Repo, clusters: &[String]) -> Option<blake3::Hash> {
+    let tool = std::env::current_exe().and_then(std::fs::read).ok()?;
+    Some(fanout::fingerprint(loaded, clusters, &tool))
 }
 
 fn fail(repo: &Path, diagnostics: &[Diagnostic], loaded: &Repo) {
@@ -69,25 +96,45 @@ pub fn run(
     show_diff: bool,
     stdout: bool,
 ) -> i32 {
-    let (loaded, c) = match compiled(repo, out) {
-        Ok(x) => x,
+    let only: Option<BTreeSet<String>> =
+        (!clusters.is_empty()).then(|| clusters.iter().cloned().collect());
+    let mut loaded = match loaded(repo, out) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let out_dir = output_dir(&loaded, out);
+    // Nothing changed since the last render that wrote this tree (and the tree is as it left it): the
+    // result would be the same, so skip compiling. Only for renders that printed no warning, so every
+    // warning is shown again on every run.
+    let inputs = (!stdout && loaded.diagnostics.is_empty())
+        .then(|| fingerprint(&loaded, clusters))
+        .flatten();
+    if let Some(tops) = inputs.and_then(|i| emit::rendered_from(&out_dir, i)) {
+        for c in tops
+            .iter()
+            .filter(|c| only.as_ref().is_none_or(|o| o.contains(*c)))
+        {
+            note!("{c}: 0 added, 0 changed, 0 removed");
+        }
+        return exit::OK;
+    }
+    let c = match compile_loaded(repo, &mut loaded, only.as_ref()) {
+        Ok(c) => c,
         Err(code) => return code,
     };
     let unknown: Vec<&String> = clusters
         .iter()
-        .filter(|n| !c.rendered.contains_key(*n))
+        .filter(|n| !c.model.clusters.iter().any(|k| &&k.name == n))
         .collect();
     if !unknown.is_empty() {
         let names: Vec<String> = unknown.iter().map(|n| format!("`{n}`")).collect();
         eprintln!("error: no cluster {} in the inventory", names.join(", "));
         return exit::USAGE_OR_IO;
     }
-    let only: Option<BTreeSet<String>> =
-        (!clusters.is_empty()).then(|| clusters.iter().cloned().collect());
     if stdout {
         return print_stream(&c, only.as_ref());
     }
-    let out = output_dir(&loaded, out);
+    let out = out_dir;
     let new = render::tree(&c.model, &c.rendered, &c.decisions, only.as_ref());
     let scope = only.as_ref().map(|o| {
         let mut s = o.clone();
@@ -107,7 +154,8 @@ pub fn run(
         let _ = std::io::stdout().write_all(diff::tree_diff(&old, &new, &changes).as_bytes());
     }
     let progress = crate::progress::Progress::start("writing", crate::quiet());
-    let written = emit::write(&out, &new, scope.as_ref());
+    let record = inputs.filter(|_| c.diagnostics.is_empty());
+    let written = emit::write_recording(&out, &new, scope.as_ref(), record);
     drop(progress);
     let changes = match written {
         Ok(ch) => ch,

@@ -23,7 +23,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Cluster, ObjectRef, Resource};
 use crate::schemas::Schemas;
 use crate::source::{FileId, Pos, SourceFile, Sources, Span};
-use crate::{place, resolve, validate, yaml};
+use crate::{memory, place, resolve, validate, yaml};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, context};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -41,7 +41,24 @@ pub struct Budget {
     pub fuel: u64,
     /// Bytes of output (`limits.maxFileBytes`: the output is then read as a file).
     pub max_output: usize,
+    /// Bytes of memory the rendering may hold at once ([`memory::with_budget`]).
+    pub max_memory: usize,
 }
+
+impl Budget {
+    /// The budget from the configured limits: memory is [`MEMORY_PER_OUTPUT_BYTE`] times the output limit.
+    pub fn new(fuel: u64, max_file_bytes: usize) -> Budget {
+        Budget {
+            fuel,
+            max_output: max_file_bytes,
+            max_memory: max_file_bytes.saturating_mul(MEMORY_PER_OUTPUT_BYTE),
+        }
+    }
+}
+
+/// How much memory a rendering may hold per byte it may write: room for its output, the values it
+/// builds, and minijinja's own state (256 MiB with the default 16 MiB `limits.maxFileBytes`).
+pub const MEMORY_PER_OUTPUT_BYTE: usize = 16;
 
 /// The rendering's output: what fits in the budget, and whether anything was dropped (shared with the
 /// formatter, which minijinja requires to be `Send + Sync + 'static`).
@@ -95,8 +112,47 @@ fn environment(fuel: u64, over: Arc<AtomicBool>) -> Environment<'static> {
     env
 }
 
-/// Render one template for one cluster.
+/// Render one template for one cluster, on a thread of its own under the memory budget.
 pub fn render(
+    file: FileId,
+    name: &str,
+    text: &str,
+    cluster: &Cluster,
+    budget: Budget,
+) -> Result<String, Diagnostic> {
+    render_budgeted(file, name, text, cluster, budget).map_err(|(d, _)| *d)
+}
+
+/// [`render`], saying whether a failure was the memory budget's (`true`): rendering stops everywhere
+/// then, since each overrun leaves its thread holding up to the budget.
+fn render_budgeted(
+    file: FileId,
+    name: &str,
+    text: &str,
+    cluster: &Cluster,
+    budget: Budget,
+) -> Result<String, (Box<Diagnostic>, bool)> {
+    let work = {
+        let (name, text, cluster) = (name.to_owned(), text.to_owned(), cluster.clone());
+        move || render_here(file, &name, &text, &cluster, budget)
+    };
+    match memory::with_budget(budget.max_memory, work) {
+        Ok(rendered) => rendered.map_err(|d| (Box::new(d), false)),
+        Err(memory::Exceeded) => Err((
+            Box::new(Diagnostic::error(
+                "template",
+                Span::file_start(file),
+                format!(
+                    "template for cluster `{}` needs more than {} bytes of memory ({MEMORY_PER_OUTPUT_BYTE} times `limits.maxFileBytes`; raise that in fanout.yaml if the template is meant to build values that large)",
+                    cluster.name, budget.max_memory
+                ),
+            )),
+            true,
+        )),
+    }
+}
+
+fn render_here(
     file: FileId,
     name: &str,
     text: &str,
@@ -180,13 +236,10 @@ pub fn expand(
     fuel: u64,
     schemas: &Schemas,
 ) -> (Vec<Resource>, Vec<Diagnostic>) {
-    let budget = Budget {
-        fuel,
-        max_output: limits.max_file_bytes,
-    };
+    let budget = Budget::new(fuel, limits.max_file_bytes);
     let mut resources = Vec::new();
     let mut diagnostics = Vec::new();
-    for &file in templates {
+    'templates: for &file in templates {
         let source = sources.get(file).clone();
         if clusters.is_empty() {
             diagnostics.push(Diagnostic::warning(
@@ -199,11 +252,15 @@ pub fn expand(
         let mut per_cluster: BTreeMap<&str, Vec<Resource>> = BTreeMap::new();
         let mut failed = false;
         for cluster in clusters {
-            let text = match render(file, &source.rel_path, &source.text, cluster, budget) {
+            let rendered = render_budgeted(file, &source.rel_path, &source.text, cluster, budget);
+            let text = match rendered {
                 Ok(t) => t,
-                Err(d) => {
+                Err((d, stop)) => {
                     // the first failing cluster is enough: template errors rarely depend on the cluster
-                    diagnostics.push(d);
+                    diagnostics.push(*d);
+                    if stop {
+                        break 'templates;
+                    }
                     failed = true;
                     break;
                 }
@@ -322,17 +379,11 @@ mod tests {
     }
 
     fn budget(fuel: u64) -> Budget {
-        Budget {
-            fuel,
-            max_output: 1 << 20,
-        }
+        Budget::new(fuel, 1 << 20)
     }
 
     fn small_output(max_output: usize) -> Budget {
-        Budget {
-            fuel: 1_000_000,
-            max_output,
-        }
+        Budget::new(1_000_000, max_output)
     }
 
     #[test]

@@ -5,6 +5,12 @@
 use fanout::schemas::Schemas;
 use std::path::Path;
 
+/// As in the binary: template renderings run under their memory budget (the fixtures include a
+/// template that would otherwise take all memory).
+#[global_allocator]
+static ALLOCATOR: fanout::memory::Guarded<std::alloc::System> =
+    fanout::memory::Guarded(std::alloc::System);
+
 /// A small deterministic shuffle (no randomness in tests either).
 fn shuffle<T>(v: &mut [T], seed: u64) {
     let mut x = seed

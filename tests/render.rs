@@ -431,3 +431,64 @@ fn symlinks_out_of_the_repository_are_not_followed() {
         "{err}"
     );
 }
+
+/// A render that changes nothing skips compiling when the inputs are those the tree was last written
+/// from; the tree must still be verified, and any change to an input, to the clusters asked for or to an
+/// owned file must be seen.
+#[test]
+fn unchanged_inputs_skip_the_compile_but_never_a_change() {
+    let (_tmp, repo) = example();
+    let first = fanout(&["render", "."], &repo);
+    assert!(first.status.success(), "{}", text(&first));
+    let cache = fs::read_to_string(repo.join("rendered/.fanout/cache")).unwrap();
+    assert!(
+        cache
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("inputs ")),
+        "a warning-free render records its inputs:\n{cache}"
+    );
+
+    // Unchanged: the same summary as a compiled no-op, nothing touched.
+    let before = snapshot(&repo.join("rendered"));
+    let again = fanout(&["render", "."], &repo);
+    assert!(again.status.success(), "{}", text(&again));
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        said.contains("aws-eu-1: 0 added, 0 changed, 0 removed"),
+        "{said}"
+    );
+    assert_eq!(before, snapshot(&repo.join("rendered")));
+
+    // An owned file edited by hand: its stat no longer matches, so the render runs and restores it.
+    let owned = repo.join("rendered/aws-eu-1/payments/Deployment.apps_payments-api.yaml");
+    let original = fs::read(&owned).unwrap();
+    fs::write(&owned, "edited by hand\n").unwrap();
+    let restored = fanout(&["render", "."], &repo);
+    assert!(restored.status.success(), "{}", text(&restored));
+    assert!(String::from_utf8_lossy(&restored.stderr).contains("aws-eu-1: 0 added, 1 changed"));
+    assert_eq!(fs::read(&owned).unwrap(), original);
+
+    // An input edited: compiled and written.
+    let path = repo.join("apps/payments/deployment.yaml");
+    let edited = fs::read_to_string(&path)
+        .unwrap()
+        .replace("api:4.0.2", "api:4.0.3");
+    fs::write(&path, edited).unwrap();
+    let changed = fanout(&["render", "."], &repo);
+    assert!(changed.status.success(), "{}", text(&changed));
+    assert!(
+        String::from_utf8_lossy(&fs::read(&owned).unwrap()).contains("api:4.0.3"),
+        "the edited input reached the tree"
+    );
+
+    // Other clusters asked for: another fingerprint, so a compiled render, which changes nothing.
+    let scoped = fanout(&["render", ".", "--cluster", "aws-eu-1"], &repo);
+    assert!(scoped.status.success(), "{}", text(&scoped));
+    let said = String::from_utf8_lossy(&scoped.stderr);
+    assert!(
+        said.contains("aws-eu-1: 0 added, 0 changed, 0 removed"),
+        "{said}"
+    );
+    assert!(!said.contains("gcp-"), "only the cluster asked for: {said}");
+}

@@ -14,6 +14,11 @@ use fanout::source::{SourceFile, Sources};
 use fanout::{place, plan, render};
 use libfuzzer_sys::fuzz_target;
 
+/// As in the binary: template renderings run under their memory budget.
+#[global_allocator]
+static ALLOCATOR: fanout::memory::Guarded<std::alloc::System> =
+    fanout::memory::Guarded(std::alloc::System);
+
 const INVENTORY: &str = include_str!("inventory.yaml");
 const MAX_FILES: usize = 8;
 

@@ -3,7 +3,9 @@
 //! `<out>/.fanout/cache` is written with every new tree (into the staging directory, so it switches in
 //! with the tree) and never committed: `<out>/.fanout/.gitignore` lists it. One line per owned file,
 //! `<dev> <ino> <size> <mtime s> <mtime ns> <blake3 hex>  <path>`, the metadata taken from the staged
-//! file right after it was written or linked. A file whose metadata still equals its line holds the bytes
+//! file right after it was written or linked; before them, optionally, `inputs <blake3 hex>`: the
+//! fingerprint of what the tree was rendered from (fanout itself, every input file, the clusters asked
+//! for), recorded by a render that printed no warning. A file whose metadata still equals its line holds the bytes
 //! the hash names: rewriting a file in place changes its mtime, editors that replace files give a new
 //! inode, and git checkouts create new files. This is what git's own index does.
 //!
@@ -59,16 +61,22 @@ pub fn stamp(_: &Path) -> Option<Stamp> {
 /// Path → (stamp, hash of the contents the stamp vouches for).
 pub type Cache = HashMap<String, (Stamp, blake3::Hash)>;
 
-/// The cache's text, parsed leniently: a line that does not parse vouches for nothing.
-pub fn parse(bytes: &[u8]) -> Cache {
+/// The cache's text, parsed leniently: a line that does not parse vouches for nothing. Also the inputs
+/// fingerprint, when recorded.
+pub fn parse(bytes: &[u8]) -> (Cache, Option<blake3::Hash>) {
     let Some(text) = std::str::from_utf8(bytes)
         .ok()
         .and_then(|t| t.strip_prefix(HEADER))
     else {
-        return Cache::new();
+        return (Cache::new(), None);
     };
-    text.lines().filter_map(parse_line).collect()
+    let inputs = (text.lines().next())
+        .and_then(|l| l.strip_prefix(INPUTS))
+        .and_then(|hex| blake3::Hash::from_hex(hex).ok());
+    (text.lines().filter_map(parse_line).collect(), inputs)
 }
+
+const INPUTS: &str = "inputs ";
 
 fn parse_line(line: &str) -> Option<(String, (Stamp, blake3::Hash))> {
     let (fields, path) = line.split_once("  ")?;
@@ -84,10 +92,16 @@ fn parse_line(line: &str) -> Option<(String, (Stamp, blake3::Hash))> {
     f.next().is_none().then(|| (path.to_owned(), (stamp, hash)))
 }
 
-/// The cache's text for these files (path, stamp, hash), in the given order.
-pub fn render<'a>(entries: impl Iterator<Item = (&'a str, Stamp, blake3::Hash)>) -> Vec<u8> {
+/// The cache's text for these files (path, stamp, hash), in the given order, and the inputs fingerprint.
+pub fn render<'a>(
+    entries: impl Iterator<Item = (&'a str, Stamp, blake3::Hash)>,
+    inputs: Option<blake3::Hash>,
+) -> Vec<u8> {
     use std::fmt::Write as _;
     let mut text = String::from(HEADER);
+    if let Some(inputs) = inputs {
+        let _ = writeln!(text, "{INPUTS}{}", inputs.to_hex());
+    }
     for (path, s, hash) in entries {
         let _ = writeln!(
             text,
@@ -126,8 +140,13 @@ mod tests {
         let (ha, hb) = (blake3::hash(b"a\n"), blake3::hash(b"b\n"));
         let a = stamp(&dir.path().join("a.yaml")).unwrap();
         let b = stamp(&dir.path().join("b.yaml")).unwrap();
-        let text = render([("a.yaml", a, ha), ("b.yaml", b, hb)].into_iter());
-        let cache = parse(&text);
+        let inputs = blake3::hash(b"inputs");
+        let text = render(
+            [("a.yaml", a, ha), ("b.yaml", b, hb)].into_iter(),
+            Some(inputs),
+        );
+        let (cache, recorded) = parse(&text);
+        assert_eq!(recorded, Some(inputs));
         assert_eq!(cache.len(), 2);
         let paths = ["a.yaml", "b.yaml", "c.yaml"];
         assert_eq!(
@@ -150,13 +169,14 @@ mod tests {
 
     #[test]
     fn a_damaged_cache_vouches_for_nothing() {
-        assert!(parse(b"").is_empty());
-        assert!(parse(b"not a cache\n1 2 3 4 5 00  a.yaml\n").is_empty());
+        assert!(parse(b"").0.is_empty());
+        assert!(parse(b"not a cache\n1 2 3 4 5 00  a.yaml\n").0.is_empty());
         let hash = blake3::hash(b"x").to_hex();
         let text = format!(
             "{HEADER}1 2 3 4 5 {hash}  good.yaml\n1 2 x 4 5 {hash}  bad.yaml\n1 2 3 4 5 zz  bad2.yaml\n1 2 3 4 {hash}  short.yaml\n"
         );
-        let cache = parse(text.as_bytes());
+        let (cache, inputs) = parse(text.as_bytes());
         assert_eq!(cache.keys().collect::<Vec<_>>(), ["good.yaml"]);
+        assert_eq!(inputs, None);
     }
 }
