@@ -21,6 +21,7 @@ use crate::estimate::{self, ReplicaRequirements, ResourceModel, ResourceSummary}
 use crate::matching::{self, never_propagated};
 use crate::model::{Affinity, Cluster, Model, ObjectRef, PropagationPolicy, Resource, Scheduling};
 use crate::spread::{self, Mode, SpreadField};
+use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -190,9 +191,9 @@ pub fn place(model: &Model) -> (Vec<Decision>, Vec<Diagnostic>) {
 fn schedule_all(model: &Model) -> Vec<Decision> {
     let (claims, _) = matching::claims(model);
     let capacities: Vec<Capacity> = model.clusters.iter().map(capacity).collect();
-    model
-        .resources
-        .iter()
+    // Each resource is scheduled on its own (as Karmada's scheduler does, one binding at a time, against
+    // the inventory's capacities): on every core, decisions in resource order.
+    (model.resources.par_iter())
         .enumerate()
         .map(|(i, r)| Decision {
             resource: i,
