@@ -11,13 +11,7 @@ fn parse_ok(text: &str) -> Vec<Document> {
 }
 
 fn parse_err(text: &str) -> Diagnostic {
-    let parsed = parse(FileId(0), text, Limits::default());
-    assert!(parsed.documents.is_empty());
-    parsed
-        .diagnostics
-        .into_iter()
-        .find(Diagnostic::is_error)
-        .expect("an error")
+    first_error(parse(FileId(0), text, Limits::default()))
 }
 
 #[test]
