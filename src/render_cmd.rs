@@ -23,14 +23,15 @@ fn compiled_for(
     out: Option<&Path>,
     only: Option<&BTreeSet<String>>,
 ) -> Result<(Repo, Compiled), i32> {
-    let mut loaded = loaded(repo, out)?;
-    compile_loaded(repo, &mut loaded, only).map(|c| (loaded, c))
+    let schemas = Schemas::new();
+    let mut loaded = loaded(repo, out, &schemas)?;
+    compile_loaded(repo, &mut loaded, &schemas, only).map(|c| (loaded, c))
 }
 
 /// Read the repository; on failure print why and give the exit code.
-fn loaded(repo: &Path, out: Option<&Path>) -> Result<Repo, i32> {
+fn loaded(repo: &Path, out: Option<&Path>, schemas: &Schemas) -> Result<Repo, i32> {
     let progress = crate::progress::Progress::start("reading", crate::quiet());
-    let loaded = fanout::load::load(repo, out, &Schemas::new());
+    let loaded = fanout::load::load(repo, out, schemas);
     drop(progress);
     loaded.map_err(|e| {
         eprintln!("error: {e}");
@@ -42,10 +43,11 @@ fn loaded(repo: &Path, out: Option<&Path>) -> Result<Repo, i32> {
 fn compile_loaded(
     repo: &Path,
     loaded: &mut Repo,
+    schemas: &Schemas,
     only: Option<&BTreeSet<String>>,
 ) -> Result<Compiled, i32> {
     let progress = crate::progress::Progress::start("validating and placing", crate::quiet());
-    let result = fanout::compile_clusters(loaded, &Schemas::new(), only);
+    let result = fanout::compile_clusters(loaded, schemas, only);
     drop(progress);
     match result {
         Ok(c) => {
@@ -98,7 +100,8 @@ pub fn run(
 ) -> i32 {
     let only: Option<BTreeSet<String>> =
         (!clusters.is_empty()).then(|| clusters.iter().cloned().collect());
-    let mut loaded = match loaded(repo, out) {
+    let schemas = Schemas::new();
+    let mut loaded = match loaded(repo, out, &schemas) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -110,15 +113,13 @@ pub fn run(
         .then(|| fingerprint(&loaded, clusters))
         .flatten();
     if let Some(tops) = inputs.and_then(|i| emit::rendered_from(&out_dir, i)) {
-        for c in tops
-            .iter()
+        let shown: Vec<&String> = (tops.iter())
             .filter(|c| only.as_ref().is_none_or(|o| o.contains(*c)))
-        {
-            note!("{c}: 0 added, 0 changed, 0 removed");
-        }
+            .collect();
+        print_summary(&emit::Changes::default(), &shown);
         return exit::OK;
     }
-    let c = match compile_loaded(repo, &mut loaded, only.as_ref()) {
+    let c = match compile_loaded(repo, &mut loaded, &schemas, only.as_ref()) {
         Ok(c) => c,
         Err(code) => return code,
     };
