@@ -33,9 +33,9 @@
 //! keys in the order the object had them, but a container's or volume's `name` first); no panics on any
 //! input.
 
+use crate::front::schemas::{SchemaKind, schema_file};
+use crate::model::shortform::{self, DESCRIPTION_ANNOTATION, NAME_LABEL, RESTARTED_AT_ANNOTATION};
 use crate::render::to_yaml;
-use crate::schemas::{SchemaKind, schema_file};
-use crate::shortform::{self, DESCRIPTION_ANNOTATION, NAME_LABEL, RESTARTED_AT_ANNOTATION};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 use std::fmt;

@@ -4,24 +4,31 @@
 //! validates everything against the JSON Schemas in `schema/`, decides offline where each workload runs
 //! and with how many replicas (as Karmada's scheduler would), and writes one manifest directory per cluster.
 //!
-//! The pipeline, one module per stage; only the EDGE modules (`load`, `emit`, `gitrev`) touch the disk:
+//! The folders are the pipeline's stages, in order; only the EDGE modules (`front::load`,
+//! `front::gitrev`, `emit`) touch the disk:
 //!
-//! - [`load`]: EDGE. Walk the repository, read YAML files and `fanout.yaml` into [`source::Sources`].
-//! - [`yaml`]: text → position-keeping nodes, with reader limits; [`template`] renders `*.yaml.j2` files
-//!   per cluster first, each rendering on a thread of its own under a [`memory`] budget.
-//! - [`classify`]: documents → objects by `apiVersion`/`kind` (`List`s expanded).
-//! - [`validate`]: objects × [`schemas`] → located diagnostics.
-//! - [`resolve`]: schema-valid objects → the typed [`model::Model`] (defaults, short forms expanded via
-//!   [`shortform`], semantic rules in [`checks`]); [`matching`] finds the policy claiming each resource.
-//! - [`place`]: the model → a decision per resource (filters in [`affinity`], capacity in [`estimate`],
-//!   spread selection in [`spread`], replica division in [`divide`], dependencies in [`deps`]);
-//!   [`plan`] prints decisions.
-//! - [`render`]: decisions → each cluster's objects ([`overrides`] applied) and the output [`emit::Tree`].
-//! - [`diff`]: old tree × new tree → unified diffs, Secret values masked.
+//! - [`front`]: the front end. [`front::load`] (EDGE) walks the repository and reads `fanout.yaml`
+//!   ([`front::config`]); [`front::gitrev`] (EDGE) reads a git revision; [`front::yaml`] turns text into
+//!   position-keeping nodes under reader limits; [`front::template`] renders `*.yaml.j2` files per
+//!   cluster under a [`front::memory`] budget; [`front::classify`] sorts documents by `apiVersion`/`kind`;
+//!   [`front::validate`] checks them against [`front::schemas`]. [`front::analyse`] runs it all.
+//! - [`model`]: the typed model. [`model::resolve`] turns schema-valid objects into [`model::Model`]
+//!   (Karmada's API defaults, short forms expanded by [`model::shortform`], semantic rules in
+//!   [`model::checks`], names in [`model::names`], quantities in [`model::quantity`], Karmada's API
+//!   types in [`model::api`]).
+//! - [`place`]: the model → a decision per resource: the claiming policy ([`place::matching`]),
+//!   filters ([`place::affinity`]), capacity ([`place::estimate`]), spread selection ([`place::spread`]),
+//!   replica division ([`place::divide`]), dependencies ([`place::deps`]); [`place::plan`] prints
+//!   decisions.
+//! - [`render`]: decisions → each cluster's objects ([`render::overrides`] applied) and the output
+//!   [`emit::Tree`]; [`render::diff`] compares trees (Secret values masked); [`render::review`] compares
+//!   two compiled revisions per cluster.
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
-//! - [`argocd`]: which cluster an Argo CD Application asks for (plugin parameters and env).
-//! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads.
-//! - [`review`]: two compiled revisions → what changes per cluster; [`gitrev`] (EDGE) reads a revision.
+//! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads (a pipeline of its own).
+//! - [`source`] and [`diagnostic`]: the vocabulary every stage speaks (files, spans, located problems).
+//!
+//! The commands themselves (`src/commands/`) belong to the binary: they call [`compile`] and the stages,
+//! print, and map outcomes to exit codes.
 //!
 //! [`compile`] is the whole pipeline between the edges:
 //!
@@ -33,118 +40,22 @@
 //! panic; all diagnostics of a stage are collected before stopping; the same input gives the same output
 //! byte for byte (sorted walks, `BTreeMap`s, no clocks or randomness).
 
-pub mod affinity;
-pub mod api;
-pub mod argocd;
-pub mod checks;
-pub mod classify;
-pub mod config;
-pub mod deps;
 pub mod diagnostic;
-pub mod diff;
-pub mod divide;
 pub mod emit;
-pub mod estimate;
-pub mod gitrev;
+pub mod front;
 pub mod import;
-pub mod load;
-pub mod matching;
-pub mod memory;
 pub mod model;
-pub mod names;
-pub mod overrides;
 pub mod place;
-pub mod plan;
-pub mod quantity;
 pub mod render;
-pub mod resolve;
-pub mod review;
-pub mod schemas;
-pub mod shortform;
 pub mod source;
-pub mod spread;
-pub mod template;
-pub mod validate;
-pub mod yaml;
+
+pub use front::{Analysis, analyse, analyse_repo};
 
 use diagnostic::Diagnostic;
+use front::load;
+use front::schemas::Schemas;
 use model::Model;
-use rayon::prelude::*;
-use schemas::Schemas;
-use source::{FileId, Sources};
-
-/// The front end's result: the model, and every diagnostic found on the way. The model is only
-/// meaningful when no diagnostic is an error.
-#[derive(Debug)]
-pub struct Analysis {
-    pub model: Model,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Analysis {
-    pub fn has_errors(&self) -> bool {
-        diagnostic::has_errors(&self.diagnostics)
-    }
-}
-
-/// Parse, classify, validate and resolve the given files; templates among them (`*.yaml.j2`) are
-/// rendered per cluster once the inventory is known, their renderings added to `sources`.
-pub fn analyse(
-    sources: &mut Sources,
-    files: &[FileId],
-    limits: &config::Limits,
-    schemas: &Schemas,
-) -> Analysis {
-    let mut diagnostics = Vec::new();
-    let mut documents = Vec::new();
-    let (templates, plain): (Vec<FileId>, Vec<FileId>) = files
-        .iter()
-        .partition(|&&id| template::is_template(&sources.get(id).rel_path));
-    // Files parse independently: on every core, results kept in file order.
-    let parsed: Vec<yaml::Parsed> = (plain.par_iter())
-        .map(|&id| yaml::parse(id, &sources.get(id).text, limits.yaml))
-        .collect();
-    for parsed in parsed {
-        diagnostics.extend(parsed.diagnostics);
-        documents.extend(parsed.documents);
-    }
-    let (objects, found) = classify::classify(documents);
-    diagnostics.extend(found);
-    let (objects, found) = validate::validate(objects, schemas);
-    diagnostics.extend(found);
-    let (mut model, found) = resolve::resolve(&objects);
-    diagnostics.extend(found);
-    let (templated, found) = template::expand(
-        sources,
-        &templates,
-        &model.clusters,
-        limits.yaml,
-        limits.template_fuel,
-        schemas,
-    );
-    diagnostics.extend(found);
-    if !templated.is_empty() {
-        model.resources.extend(templated);
-        resolve::sort_resources(&mut model.resources);
-    }
-    diagnostics.extend(checks::duplicates(&model));
-    if !diagnostic::has_errors(&diagnostics) {
-        diagnostics.extend(matching::claims(&model).1);
-    }
-    diagnostic::sort(&mut diagnostics, sources);
-    Analysis { model, diagnostics }
-}
-
-/// Analyse a loaded repository: the front end in one call.
-pub fn analyse_repo(repo: &mut load::Repo, schemas: &Schemas) -> Analysis {
-    let files = repo.files.clone();
-    let mut analysis = analyse(&mut repo.sources, &files, &repo.config.limits, schemas);
-    analysis
-        .diagnostics
-        .extend(repo.diagnostics.iter().cloned());
-    diagnostic::sort(&mut analysis.diagnostics, &repo.sources);
-    analysis
-}
+use place::plan;
 
 /// What a render's output depends on, as one hash: fanout itself (`tool`, the running executable's
 /// bytes), every file read from the repository (path and text, `fanout.yaml` included) and the clusters

@@ -6,9 +6,15 @@
 //! spellings alike. Each object keeps its [`Origin`], the YAML node it came from, so any field can be pointed
 //! at by JSON pointer long after parsing.
 
-use crate::api;
+pub mod api;
+pub mod checks;
+pub mod names;
+pub mod quantity;
+pub mod resolve;
+pub mod shortform;
+
+use crate::front::yaml::Node;
 use crate::source::Span;
-use crate::yaml::Node;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;

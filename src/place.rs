@@ -12,17 +12,24 @@
 //! fails several filters Karmada's `0/N clusters are available` text may name another one of them; fanout
 //! always names the first in the order above.
 
-use crate::affinity::{cluster_matches, taint_string, untolerated_taint};
-use crate::api::ClusterAffinity;
-use crate::deps;
+pub mod affinity;
+pub mod deps;
+pub mod divide;
+pub mod estimate;
+pub mod matching;
+pub mod plan;
+pub mod spread;
+
 use crate::diagnostic::Diagnostic;
-use crate::divide::{self, Strategy};
-use crate::estimate::{self, ReplicaRequirements, ResourceModel, ResourceSummary};
-use crate::matching::{self, never_propagated};
+use crate::model::api::ClusterAffinity;
 use crate::model::{Affinity, Cluster, Model, ObjectRef, PropagationPolicy, Resource, Scheduling};
-use crate::spread::{self, Mode, SpreadField};
+use affinity::{cluster_matches, taint_string, untolerated_taint};
+use divide::Strategy;
+use estimate::{ReplicaRequirements, ResourceModel, ResourceSummary};
+use matching::never_propagated;
 use rayon::prelude::*;
 use serde_json::Value;
+use spread::{Mode, SpreadField};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The decision for one resource.
@@ -168,8 +175,8 @@ fn capacity(c: &Cluster) -> Capacity {
                 .iter()
                 .map(|r| estimate::ResourceModelRange {
                     name: r.name.clone(),
-                    min: crate::quantity::Quantity::from_json(&r.min).unwrap_or_default(),
-                    max: crate::quantity::Quantity::from_json(&r.max).unwrap_or_default(),
+                    min: crate::model::quantity::Quantity::from_json(&r.min).unwrap_or_default(),
+                    max: crate::model::quantity::Quantity::from_json(&r.max).unwrap_or_default(),
                 })
                 .collect(),
         })

@@ -6,10 +6,13 @@
 //! deterministic: objects keep the key order they were written with (after `apiVersion`, `kind`,
 //! `metadata`), files are sorted, nothing depends on time or on the order input was read in.
 
+pub mod diff;
+pub mod overrides;
+pub mod review;
+
 use crate::diagnostic::Diagnostic;
 use crate::emit::Tree;
 use crate::model::{Cluster, Model, ObjectRef, Resource};
-use crate::overrides;
 use crate::place::{Decision, Outcome};
 use serde_json::{Map, Value};
 use std::collections::hash_map::Entry;

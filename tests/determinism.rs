@@ -2,14 +2,14 @@
 //! compiled with their files in several shuffled orders and must give byte-identical trees, plans and
 //! diagnostics.
 
-use fanout::schemas::Schemas;
+use fanout::front::schemas::Schemas;
 use std::path::Path;
 
 /// As in the binary: template renderings run under their memory budget (the fixtures include a
 /// template that would otherwise take all memory).
 #[global_allocator]
-static ALLOCATOR: fanout::memory::Guarded<std::alloc::System> =
-    fanout::memory::Guarded(std::alloc::System);
+static ALLOCATOR: fanout::front::memory::Guarded<std::alloc::System> =
+    fanout::front::memory::Guarded(std::alloc::System);
 
 /// A small deterministic shuffle (no randomness in tests either).
 fn shuffle<T>(v: &mut [T], seed: u64) {
@@ -24,12 +24,12 @@ fn shuffle<T>(v: &mut [T], seed: u64) {
     }
 }
 
-fn fingerprint(repo: &mut fanout::load::Repo, schemas: &Schemas) -> String {
+fn fingerprint(repo: &mut fanout::front::load::Repo, schemas: &Schemas) -> String {
     match fanout::compile(repo, schemas) {
         Ok(c) => {
             let tree = fanout::render::tree(&c.model, &c.rendered, &c.decisions, None);
             let all: Vec<&fanout::place::Decision> = c.decisions.iter().collect();
-            let plan = fanout::plan::to_json(&c.model, &all);
+            let plan = fanout::place::plan::to_json(&c.model, &all);
             format!(
                 "{tree:?}\n{plan}\n{}",
                 fanout::diagnostic::render_text(&c.diagnostics, &repo.sources)
@@ -51,7 +51,7 @@ fn output_does_not_depend_on_input_order() {
     repos.push(root.join("examples/multicloud"));
     repos.sort();
     for path in repos {
-        let Ok(repo) = fanout::load::load(&path, None, &schemas) else {
+        let Ok(repo) = fanout::front::load::load(&path, None, &schemas) else {
             continue;
         };
         let reference = fingerprint(&mut repo.clone(), &schemas);

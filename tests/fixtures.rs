@@ -184,14 +184,14 @@ fn fixtures() {
 /// `fanout plan --output json` always matches its published schema.
 #[test]
 fn plan_json_follows_its_schema() {
-    let schemas = fanout::schemas::Schemas::new();
+    let schemas = fanout::front::schemas::Schemas::new();
     for (repo, _) in cases() {
         let (code, stdout, _) = run(&repo, &["plan", "--output", "json"]);
         if code == 3 || stdout.is_empty() {
             continue;
         }
         let json: serde_json::Value = serde_json::from_str(&stdout).expect("plan prints JSON");
-        let errors = schemas.validate(fanout::schemas::SchemaKind::Plan, &json);
+        let errors = schemas.validate(fanout::front::schemas::SchemaKind::Plan, &json);
         assert!(errors.is_empty(), "{}: {errors:?}", repo.display());
     }
 }

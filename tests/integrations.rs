@@ -69,10 +69,10 @@ fn text(o: &Output) -> String {
 
 /// The documents of a YAML stream, read by fanout's own YAML 1.2 reader; a syntax error fails the test.
 fn docs(yaml: &str, what: &str) -> Vec<Value> {
-    let parsed = fanout::yaml::parse(
+    let parsed = fanout::front::yaml::parse(
         fanout::source::FileId(0),
         yaml,
-        fanout::yaml::Limits::default(),
+        fanout::front::yaml::Limits::default(),
     );
     assert!(
         !fanout::diagnostic::has_errors(&parsed.diagnostics),

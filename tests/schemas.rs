@@ -2,8 +2,8 @@
 //! (`check-jsonschema`, the PyPI package), so editors using yaml-language-server agree with the CLI: every
 //! object of the example and of the valid fixtures passes, and typical mistakes fail in both.
 
-use fanout::classify::{self, Class};
-use fanout::schemas::{SchemaKind, Schemas, schema_file};
+use fanout::front::classify::{self, Class};
+use fanout::front::schemas::{SchemaKind, Schemas, schema_file};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,13 +28,14 @@ fn kind_of(class: Class, kind: &str) -> SchemaKind {
 
 /// Every object fanout reads in the repository at `dir` (templates excluded), by schema.
 fn objects(dir: &Path, out: &mut BTreeMap<SchemaKind, Vec<serde_json::Value>>) {
-    let repo = fanout::load::load(dir, None, &Schemas::new()).unwrap();
+    let repo = fanout::front::load::load(dir, None, &Schemas::new()).unwrap();
     for &id in &repo.files {
         let file = repo.sources.get(id);
-        if fanout::template::is_template(&file.rel_path) {
+        if fanout::front::template::is_template(&file.rel_path) {
             continue;
         }
-        let parsed = fanout::yaml::parse(id, &file.text, fanout::yaml::Limits::default());
+        let parsed =
+            fanout::front::yaml::parse(id, &file.text, fanout::front::yaml::Limits::default());
         let (objs, _) = classify::classify(parsed.documents);
         for o in objs {
             out.entry(kind_of(o.class, &o.kind))

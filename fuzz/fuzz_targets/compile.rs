@@ -8,16 +8,17 @@
 
 mod common;
 
-use fanout::config::Limits;
+use fanout::front::config::Limits;
 use fanout::diagnostic::has_errors;
 use fanout::source::{SourceFile, Sources};
-use fanout::{place, plan, render};
+use fanout::place::{self, plan};
+use fanout::render;
 use libfuzzer_sys::fuzz_target;
 
 /// As in the binary: template renderings run under their memory budget.
 #[global_allocator]
-static ALLOCATOR: fanout::memory::Guarded<std::alloc::System> =
-    fanout::memory::Guarded(std::alloc::System);
+static ALLOCATOR: fanout::front::memory::Guarded<std::alloc::System> =
+    fanout::front::memory::Guarded(std::alloc::System);
 
 const INVENTORY: &str = include_str!("inventory.yaml");
 const MAX_FILES: usize = 8;

@@ -4,7 +4,7 @@
 mod common;
 
 use fanout::source::{FileId, SourceFile, Sources};
-use fanout::yaml;
+use fanout::front::yaml;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -5,7 +5,7 @@
 
 mod common;
 
-use fanout::config::Limits;
+use fanout::front::config::Limits;
 use fanout::source::{SourceFile, Sources};
 use libfuzzer_sys::fuzz_target;
 
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     });
     let analysis = fanout::analyse(&mut sources, &[id], &Limits::default(), &common::SCHEMAS);
     common::check_diagnostics(&analysis.diagnostics, &sources);
-    if let Err(found) = fanout::config::parse(id, &sources.get(id).text, &common::SCHEMAS) {
+    if let Err(found) = fanout::front::config::parse(id, &sources.get(id).text, &common::SCHEMAS) {
         common::check_diagnostics(&found, &sources);
     }
 });

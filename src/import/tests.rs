@@ -1,8 +1,8 @@
 use super::*;
-use crate::schemas::Schemas;
-use crate::shortform::{JOB_KIND, ShortForm};
+use crate::front::schemas::Schemas;
+use crate::front::yaml;
+use crate::model::shortform::{JOB_KIND, ShortForm};
 use crate::source::FileId;
-use crate::yaml;
 use proptest::prelude::*;
 use std::sync::OnceLock;
 

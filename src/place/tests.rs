@@ -11,11 +11,11 @@ pub(crate) fn model(yaml: &str) -> Model {
         display_path: "repo.yaml".into(),
         text: yaml.into(),
     });
-    let schemas = crate::schemas::Schemas::new();
+    let schemas = crate::front::schemas::Schemas::new();
     let analysis = crate::analyse(
         &mut sources,
         &[id],
-        &crate::config::Limits::default(),
+        &crate::front::config::Limits::default(),
         &schemas,
     );
     assert!(

@@ -2,9 +2,9 @@
 #![allow(dead_code)] // each target uses only part of it
 
 use fanout::diagnostic::{self, Diagnostic};
-use fanout::schemas::Schemas;
+use fanout::front::schemas::Schemas;
 use fanout::source::{SourceFile, Sources, Span};
-use fanout::yaml::{Node, Value};
+use fanout::front::yaml::{Node, Value};
 use std::sync::LazyLock;
 
 /// Compiling the embedded schemas is slow: once per process.

@@ -2,13 +2,13 @@
 //! diagnostics: label rules, field selectors, tolerations, spread constraints (Karmada's validation), Job
 //! parallelism, quantities, overriders, short-form references to clusters, and duplicate objects.
 
-use crate::api;
-use crate::classify::Object;
 use crate::diagnostic::Diagnostic;
+use crate::front::classify::Object;
 use crate::model::Model;
-use crate::names;
-use crate::quantity::Quantity;
-use crate::shortform::{self, ShortForm};
+use crate::model::api;
+use crate::model::names;
+use crate::model::quantity::Quantity;
+use crate::model::shortform::{self, ShortForm};
 use serde_json::Value;
 use std::collections::BTreeMap;
 

@@ -1,6 +1,6 @@
 use super::*;
+use crate::front::yaml::{Node, Value};
 use crate::model::Origin;
-use crate::yaml::{Node, Value};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -247,7 +247,7 @@ fn zone_operators() {
     let with = cluster("c", &[], "", "", &["z1", "z2"]);
     let without = cluster("c", &[], "", "", &[]);
     let req = |op: &str, values: &[&str]| ClusterAffinity {
-        field_selector: Some(crate::api::FieldSelector {
+        field_selector: Some(crate::model::api::FieldSelector {
             match_expressions: vec![Requirement {
                 key: "zone".into(),
                 operator: op.into(),

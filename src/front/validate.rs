@@ -4,9 +4,9 @@
 //! JSON pointer names (on the key itself for unknown or unsupported fields). Objects that fail their
 //! schema are left out of resolution, so later stages only see well-typed input.
 
-use crate::classify::{Class, Object};
 use crate::diagnostic::Diagnostic;
-use crate::schemas::{SchemaKind, Schemas};
+use crate::front::classify::{Class, Object};
+use crate::front::schemas::{SchemaKind, Schemas};
 use rayon::prelude::*;
 
 pub fn schema_kind(class: Class) -> SchemaKind {
@@ -38,7 +38,9 @@ pub fn validate(objects: Vec<Object>, schemas: &Schemas) -> (Vec<Object>, Vec<Di
 
 fn check(o: Object, schemas: &Schemas) -> Result<Object, Vec<Diagnostic>> {
     let kind = match o.class {
-        Class::ShortForm if o.kind == crate::shortform::JOB_KIND => SchemaKind::MulticloudJob,
+        Class::ShortForm if o.kind == crate::model::shortform::JOB_KIND => {
+            SchemaKind::MulticloudJob
+        }
         class => schema_kind(class),
     };
     let errors = schemas.validate(kind, &o.json());

@@ -8,9 +8,9 @@
 //! `maxFileBytes` too, as templates hand it text that was never a file.
 
 use crate::diagnostic::Diagnostic;
-use crate::schemas::{SchemaKind, Schemas};
+use crate::front::schemas::{SchemaKind, Schemas};
+use crate::front::yaml;
 use crate::source::FileId;
-use crate::yaml;
 use serde::Deserialize;
 
 pub const FILE_NAME: &str = "fanout.yaml";
@@ -26,7 +26,7 @@ pub struct Config {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest file read, in bytes; also the largest rendering of a template (see [`crate::template`]),
+    /// Largest file read, in bytes; also the largest rendering of a template (see [`crate::front::template`]),
     /// which is why the YAML reader's limits carry it too.
     pub max_file_bytes: u64,
     /// Instruction budget of one template rendering.

@@ -9,9 +9,9 @@
 //! (their target, being inside, is walked anyway). Files over the size limit and files that are not UTF-8
 //! are located errors. This is one of the two modules that touch the disk.
 
-use crate::config::{self, Config};
 use crate::diagnostic::Diagnostic;
-use crate::schemas::Schemas;
+use crate::front::config::{self, Config};
+use crate::front::schemas::Schemas;
 use crate::source::{FileId, Pos, SourceFile, Sources, Span, pos_after};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::fs;
@@ -168,8 +168,9 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
         if entry.depth() == 0 || rel == config::FILE_NAME {
             continue;
         }
-        let is_yaml =
-            rel.ends_with(".yaml") || rel.ends_with(".yml") || crate::template::is_template(&rel);
+        let is_yaml = rel.ends_with(".yaml")
+            || rel.ends_with(".yml")
+            || crate::front::template::is_template(&rel);
         if entry.path_is_symlink() {
             match fs::canonicalize(path) {
                 Err(_) if is_yaml => {

@@ -42,10 +42,10 @@
 //! Not done here: the number normalisation that Karmada's round trip through `Unstructured` applies to
 //! the whole object (left to rendering).
 
-use crate::affinity::cluster_matches;
-use crate::api;
-use crate::matching::{Match, best_match};
+use crate::model::api;
 use crate::model::{Cluster, Model, OverridePolicy, Resource};
+use crate::place::affinity::cluster_matches;
+use crate::place::matching::{Match, best_match};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
@@ -177,7 +177,7 @@ fn pointer_in_policy(policy: &OverridePolicy, rule: usize, at: &str) -> String {
     }
     let listed = match policy.origin.node.at_pointer("/spec/overrideRules") {
         Some((_, node)) => match &node.value {
-            crate::yaml::Value::Seq(items) => items.len(),
+            crate::front::yaml::Value::Seq(items) => items.len(),
             _ => 0,
         },
         None => 0,
@@ -1187,10 +1187,10 @@ fn patch_yaml_text(text: &str, list: &[api::FieldPatch]) -> Result<String, TextE
 /// The first document of `text` as JSON, plain scalars resolved with yaml.v2's rules. fanout's reader
 /// resolves with YAML 1.2; the source text of each plain scalar is resolved again here.
 fn read_yaml11(text: &str) -> Result<Value, String> {
-    let parsed = crate::yaml::parse(
+    let parsed = crate::front::yaml::parse(
         crate::source::FileId(u32::MAX),
         text,
-        crate::yaml::Limits::default(),
+        crate::front::yaml::Limits::default(),
     );
     if let Some(e) = parsed
         .diagnostics
@@ -1225,8 +1225,8 @@ fn plain_source(span: crate::source::Span, lines: &[&str]) -> Option<String> {
     (!text.starts_with(['\'', '"', '!', '|', '>', '*'])).then_some(text)
 }
 
-fn node_to_json11(node: &crate::yaml::Node, lines: &[&str]) -> Result<Value, String> {
-    use crate::yaml::Value as Y;
+fn node_to_json11(node: &crate::front::yaml::Node, lines: &[&str]) -> Result<Value, String> {
+    use crate::front::yaml::Value as Y;
     let source = || plain_source(node.span, lines);
     Ok(match &node.value {
         Y::Seq(items) => Value::Array(

@@ -13,6 +13,7 @@
 //! Error messages never repeat parameter values other than the cluster name, which is checked to be a
 //! DNS-1123 label before it is used (and escaped when it is not one).
 
+use fanout::model::names;
 use serde_json::Value;
 
 /// The environment variable holding the Application's plugin parameters as JSON.
@@ -104,26 +105,20 @@ fn parameter_cluster(json: Option<&str>) -> Result<Option<String>, String> {
     Ok(found.filter(|v| !v.is_empty()))
 }
 
-/// A DNS-1123 label: 1 to 63 lower-case letters, digits and `-`, starting and ending alphanumeric.
+/// A DNS-1123 label ([`names::dns1123_label`]), with messages that never print a value unescaped.
 fn check_label(s: &str) -> Result<(), String> {
-    let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
     if s.len() > 63 {
         return Err(format!(
             "the cluster name is {} characters long; a cluster name is a DNS-1123 label of at most 63",
             s.chars().count()
         ));
     }
-    let ok = s.chars().all(|c| alnum(c) || c == '-')
-        && s.chars().next().is_some_and(alnum)
-        && s.chars().last().is_some_and(alnum);
-    if ok {
-        Ok(())
-    } else {
-        Err(format!(
+    names::dns1123_label(s).map_err(|_| {
+        format!(
             "{} is not a cluster name (a DNS-1123 label: lower-case letters, digits and `-`, starting and ending with a letter or digit)",
             quote(s)
-        ))
-    }
+        )
+    })
 }
 
 /// A value for a log line: backquoted when plain, else escaped (no control characters reach the log).

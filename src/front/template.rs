@@ -18,12 +18,14 @@
 //! accounting below minijinja, in the global allocator, which is the binary's to choose: see
 //! `fuzz/oom/README.md`.
 
-use crate::classify::{self, Class};
 use crate::diagnostic::Diagnostic;
+use crate::front::classify::{self, Class};
+use crate::front::schemas::Schemas;
+use crate::front::{memory, validate, yaml};
+use crate::model::resolve;
 use crate::model::{Cluster, ObjectRef, Resource};
-use crate::schemas::Schemas;
+use crate::place;
 use crate::source::{FileId, Pos, SourceFile, Sources, Span};
-use crate::{memory, place, resolve, validate, yaml};
 use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, context};
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -6,7 +6,7 @@
 //! the template does not have, conflicting restart policies) come back as `(pointer, message)` pairs that the
 //! caller locates in the short form's YAML.
 
-use crate::api::{self, ObjectMeta};
+use crate::model::api::{self, ObjectMeta};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;

@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::quantity::Quantity;
+use crate::model::quantity::Quantity;
 
 /// Resource name → quantity, as in a Kubernetes `ResourceList`.
 pub type ResourceList = BTreeMap<String, Quantity>;

@@ -114,8 +114,8 @@ fn a_policy_naming_a_short_form_workload_is_a_conflict() {
     let a = crate::analyse(
         &mut sources,
         &[id],
-        &crate::config::Limits::default(),
-        &crate::schemas::Schemas::new(),
+        &crate::front::config::Limits::default(),
+        &crate::front::schemas::Schemas::new(),
     );
     let conflict: Vec<&str> = a
         .diagnostics

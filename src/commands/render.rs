@@ -1,19 +1,20 @@
 //! The `render` and `check` commands: compile, then write (or compare) the output tree, printing a
 //! summary line per cluster and, when asked, the diff.
 
-use crate::cli::{ReviewFormat, exit};
-use crate::{count, print_text, summary};
+use super::{count, print_text, summary};
+use crate::cli::exit;
 use fanout::diagnostic::Diagnostic;
-use fanout::load::Repo;
-use fanout::schemas::Schemas;
-use fanout::{Compiled, diff, emit, gitrev, render, review};
+use fanout::front::load::Repo;
+use fanout::front::schemas::Schemas;
+use fanout::render::{self, diff};
+use fanout::{Compiled, emit};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Load and compile; on failure print why and give the exit code.
 /// `out`: an output directory given on the command line, never read as input.
-fn compiled(repo: &Path, out: Option<&Path>) -> Result<(Repo, Compiled), i32> {
+pub(super) fn compiled(repo: &Path, out: Option<&Path>) -> Result<(Repo, Compiled), i32> {
     compiled_for(repo, out, None)
 }
 
@@ -30,8 +31,8 @@ fn compiled_for(
 
 /// Read the repository; on failure print why and give the exit code.
 fn loaded(repo: &Path, out: Option<&Path>, schemas: &Schemas) -> Result<Repo, i32> {
-    let progress = crate::progress::Progress::start("reading", crate::quiet());
-    let loaded = fanout::load::load(repo, out, schemas);
+    let progress = super::progress::Progress::start("reading", crate::quiet());
+    let loaded = fanout::front::load::load(repo, out, schemas);
     drop(progress);
     loaded.map_err(|e| {
         eprintln!("error: {e}");
@@ -46,7 +47,7 @@ fn compile_loaded(
     schemas: &Schemas,
     only: Option<&BTreeSet<String>>,
 ) -> Result<Compiled, i32> {
-    let progress = crate::progress::Progress::start("validating and placing", crate::quiet());
+    let progress = super::progress::Progress::start("validating and placing", crate::quiet());
     let result = fanout::compile_clusters(loaded, schemas, only);
     drop(progress);
     match result {
@@ -154,7 +155,7 @@ pub fn run(
         let changes = emit::changes(&old, &new, scope.as_ref());
         let _ = std::io::stdout().write_all(diff::tree_diff(&old, &new, &changes).as_bytes());
     }
-    let progress = crate::progress::Progress::start("writing", crate::quiet());
+    let progress = super::progress::Progress::start("writing", crate::quiet());
     let record = inputs.filter(|_| c.diagnostics.is_empty());
     let written = emit::write_recording(&out, &new, scope.as_ref(), record);
     drop(progress);
@@ -244,48 +245,4 @@ pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
         out.display()
     );
     exit::DIFFERENCES
-}
-
-/// `fanout diff --base REV`: the repository at REV against the working tree.
-pub fn review(repo: &Path, base: &str, format: ReviewFormat) -> i32 {
-    let (_, head) = match compiled(repo, None) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let tmp = match tempfile::Builder::new().prefix("fanout-base-").tempdir() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot create a temporary directory: {e}");
-            return exit::USAGE_OR_IO;
-        }
-    };
-    let base_root = match gitrev::materialise(repo, base, tmp.path()) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE_OR_IO;
-        }
-    };
-    let (_, before) = match compiled(&base_root, None) {
-        Ok(x) => x,
-        Err(code) => {
-            eprintln!("error: the repository at `{base}` does not compile (see above)");
-            return code;
-        }
-    };
-    let r = review::review(&before, &head);
-    let text = match format {
-        ReviewFormat::Text => review::to_text(&r),
-        ReviewFormat::Markdown => review::to_markdown(&r),
-        ReviewFormat::Json => format!(
-            "{}\n",
-            serde_json::to_string_pretty(&review::to_json(&r)).unwrap_or_default()
-        ),
-    };
-    let _ = std::io::stdout().write_all(text.as_bytes());
-    if r.is_empty() {
-        exit::OK
-    } else {
-        exit::DIFFERENCES
-    }
 }

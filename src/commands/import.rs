@@ -30,8 +30,11 @@ pub fn run(files: &[std::path::PathBuf], out_dir: Option<&Path>) -> i32 {
             display_path: path.display().to_string(),
             text,
         });
-        let parsed =
-            fanout::yaml::parse(id, &sources.get(id).text, fanout::yaml::Limits::default());
+        let parsed = fanout::front::yaml::parse(
+            id,
+            &sources.get(id).text,
+            fanout::front::yaml::Limits::default(),
+        );
         problems.extend(parsed.diagnostics);
         objects.extend(parsed.documents.iter().map(|d| d.root.to_json()));
     }

@@ -6,8 +6,8 @@
 //! it does not look further into the object.
 
 use crate::diagnostic::Diagnostic;
-use crate::shortform;
-use crate::yaml::{Document, Node, Value};
+use crate::front::yaml::{Document, Node, Value};
+use crate::model::shortform;
 use std::sync::Arc;
 
 pub const CLUSTER_API: &str = "cluster.karmada.io/v1alpha1";
@@ -186,8 +186,8 @@ fn classify_node(node: Node, objects: &mut Vec<Object>, diagnostics: &mut Vec<Di
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::front::yaml::{Limits, parse};
     use crate::source::FileId;
-    use crate::yaml::{Limits, parse};
 
     fn run(text: &str) -> (Vec<Object>, Vec<Diagnostic>) {
         classify(parse(FileId(0), text, Limits::default()).documents)

@@ -7,10 +7,10 @@
 //! never propagates are skipped. A short-form workload is always claimed by the policy generated from
 //! it; another policy that selects it by name is a conflict, reported as a diagnostic.
 
-use crate::affinity::labels_match;
-use crate::api::ResourceSelector;
 use crate::diagnostic::Diagnostic;
+use crate::model::api::ResourceSelector;
 use crate::model::{Model, ObjectRef, PropagationPolicy, Resource};
+use crate::place::affinity::labels_match;
 
 /// How well a selector matches a resource (Karmada's `ImplicitPriority`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -8,8 +8,8 @@ use std::sync::Arc;
 // Fixtures: objects, policies and clusters as a user writes them
 // ---------------------------------------------------------------------------------------------------
 
-fn node(text: &str) -> crate::yaml::Node {
-    let parsed = crate::yaml::parse(FileId(0), text, crate::yaml::Limits::default());
+fn node(text: &str) -> crate::front::yaml::Node {
+    let parsed = crate::front::yaml::parse(FileId(0), text, crate::front::yaml::Limits::default());
     assert!(
         parsed.diagnostics.is_empty(),
         "{:?}",

@@ -42,7 +42,7 @@ const BASE_URI: &str = "file:///fanout/schema/";
 /// `(name, text)` of embedded files under `schema/`.
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
-        [$(($name, include_str!(concat!("../schema/", $name)))),*]
+        [$(($name, include_str!(concat!("../../schema/", $name)))),*]
     };
 }
 

@@ -8,12 +8,12 @@
 //! caller once templates are expanded (`checks::duplicates`).
 //! Objects with schema errors never reach this stage.
 
-use crate::api;
-use crate::checks;
-use crate::classify::{Class, Object};
 use crate::diagnostic::Diagnostic;
+use crate::front::classify::{Class, Object};
+use crate::model::api;
+use crate::model::checks;
+use crate::model::shortform::ShortForm;
 use crate::model::{self, Affinity, Model, ObjectRef, Origin, Placement, Scheduling};
-use crate::shortform::ShortForm;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 
@@ -114,7 +114,7 @@ impl Resolver {
         let Some(c) = decode::<api::Cluster>(o, &mut self.diagnostics) else {
             return;
         };
-        if let Err(why) = crate::names::dns1123_label(&c.metadata.name) {
+        if let Err(why) = crate::model::names::dns1123_label(&c.metadata.name) {
             self.error(
                 o,
                 "/metadata/name",
@@ -156,7 +156,7 @@ impl Resolver {
             None => return,
         };
         let group = o.api_version.rsplit_once('/').map_or("", |(g, _)| g);
-        if let Err(why) = crate::names::object_name_for(group, &o.kind, &o.name) {
+        if let Err(why) = crate::model::names::object_name_for(group, &o.kind, &o.name) {
             self.error(
                 o,
                 "/metadata/name",
@@ -164,7 +164,7 @@ impl Resolver {
             );
         }
         if let Some(ns) = &meta.namespace
-            && let Err(why) = crate::names::dns1123_label(ns)
+            && let Err(why) = crate::model::names::dns1123_label(ns)
         {
             self.error(
                 o,
@@ -280,7 +280,7 @@ impl Resolver {
                 .clone()
                 .unwrap_or_else(|| "default".into())
         });
-        if let Err(why) = crate::names::object_name(&o.name) {
+        if let Err(why) = crate::model::names::object_name(&o.name) {
             self.error(o, "/metadata/name", format!("policy name {why}"));
         }
         let selectors = self.selectors(o, &pp.spec.resource_selectors, namespace.as_deref());

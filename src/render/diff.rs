@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 /// The JSON of a YAML file fanout wrote, if it is one object.
 fn object(bytes: &[u8]) -> Option<Value> {
     let text = std::str::from_utf8(bytes).ok()?;
-    let parsed = crate::yaml::parse(FileId(0), text, crate::yaml::Limits::default());
+    let parsed = crate::front::yaml::parse(FileId(0), text, crate::front::yaml::Limits::default());
     let doc = parsed.documents.into_iter().next()?;
     Some(doc.root.to_json())
 }

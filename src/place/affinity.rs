@@ -5,8 +5,8 @@
 //! Each predicate returns why a cluster does not match, in words a reviewer understands; the scheduler's own
 //! terse reasons (for `0/N clusters are available` messages) live in `place`.
 
-use crate::api::{ClusterAffinity, LabelSelector, Requirement, Taint, Toleration};
 use crate::model::Cluster;
+use crate::model::api::{ClusterAffinity, LabelSelector, Requirement, Taint, Toleration};
 use std::collections::BTreeMap;
 
 /// Whether `cluster` matches `affinity`; `Err` says which part failed first, in Karmada's order

@@ -2,9 +2,10 @@
 //! objects added, changed and removed per cluster, replicas that moved, and the unified diff (Secret
 //! values masked), as text, Markdown for a pull-request comment, or JSON for bots. Pure.
 
+use crate::Compiled;
 use crate::emit::{self, Tree};
 use crate::place::Outcome;
-use crate::{Compiled, diff, render};
+use crate::render::{self, diff};
 use serde_json::json;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;

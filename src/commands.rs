@@ -1,0 +1,66 @@
+//! The subcommands, one file each: they load and compile through the library, print, and map the
+//! outcome to an exit code (`cli::exit`). What they share is here: loading a repository's front end and
+//! printing diagnostics and summaries.
+
+pub mod argocd;
+pub mod diff;
+pub mod import;
+pub mod manual;
+pub mod plan;
+pub mod progress;
+pub mod render;
+pub mod validate;
+
+use crate::cli::exit;
+use crate::quiet;
+use fanout::Analysis;
+use fanout::diagnostic::{self, Diagnostic, Severity};
+use fanout::front::load::Repo;
+use fanout::front::schemas::Schemas;
+use std::io::Write;
+use std::path::Path;
+
+/// Load and analyse a repository; on I/O failure print it and give the exit code.
+pub(crate) fn front(repo: &Path, schemas: &Schemas) -> Result<(Repo, Analysis), i32> {
+    let mut loaded = fanout::front::load::load(repo, None, schemas).map_err(|e| {
+        eprintln!("error: {e}");
+        exit::USAGE_OR_IO
+    })?;
+    let analysis = fanout::analyse_repo(&mut loaded, schemas);
+    Ok((loaded, analysis))
+}
+
+/// Colour on stderr only when it is a terminal and `NO_COLOR` is not set.
+fn color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Print diagnostics on stderr (warnings left out under `--quiet`).
+pub(crate) fn print_text(diagnostics: &[Diagnostic], repo: &Repo) {
+    let shown: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| !quiet() || d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    let text = diagnostic::render_styled(&shown, &repo.sources, color());
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+pub(crate) fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    (errors, diagnostics.len() - errors)
+}
+
+pub(crate) fn summary(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    match (errors, warnings) {
+        (0, 0) => String::new(),
+        (0, w) => format!(", {}", plural(w, "warning")),
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
+}

@@ -1,0 +1,56 @@
+//! `fanout plan`: the expected placement of every workload (or those asked for), as text or JSON.
+
+use super::{count, front, print_text, summary};
+use crate::cli::{Format, exit};
+use fanout::diagnostic;
+use fanout::front::schemas::Schemas;
+use fanout::place::{self, plan};
+use std::io::Write;
+use std::path::Path;
+
+pub fn run(repo: &Path, output: Format, workloads: &[String]) -> i32 {
+    let schemas = Schemas::new();
+    let (loaded, analysis) = match front(repo, &schemas) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if analysis.has_errors() {
+        print_text(&analysis.diagnostics, &loaded);
+        let (errors, warnings) = count(&analysis.diagnostics);
+        eprintln!("{}: invalid: {}", repo.display(), summary(errors, warnings));
+        return exit::INVALID;
+    }
+    let model = &analysis.model;
+    let (decisions, found) = place::place(model);
+    let mut notes = analysis.diagnostics.clone();
+    notes.extend(found);
+    notes.extend(plan::idle_overrides(model, &decisions));
+    diagnostic::sort(&mut notes, &loaded.sources);
+    print_text(&notes, &loaded);
+    let shown = plan::filter(model, &decisions, workloads);
+    if shown.is_empty() && !workloads.is_empty() {
+        eprintln!("error: no resource named {}", workloads.join(", "));
+        return exit::USAGE_OR_IO;
+    }
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = match output {
+        Format::Json => serde_json::to_writer_pretty(&mut out, &plan::Json::new(model, &shown))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+        Format::Text => write!(out, "{}", plan::to_text(model, &shown)),
+    };
+    let _ = out.flush();
+    let failed = shown
+        .iter()
+        .filter(|d| matches!(d.outcome, place::Outcome::Failed { .. }))
+        .count();
+    if failed > 0 {
+        eprintln!(
+            "{failed} workload{} cannot be placed",
+            if failed == 1 { "" } else { "s" }
+        );
+        exit::INVALID
+    } else {
+        exit::OK
+    }
+}
