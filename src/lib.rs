@@ -47,6 +47,7 @@ pub mod import;
 pub mod model;
 pub mod place;
 pub mod render;
+pub mod safe_read;
 pub mod source;
 
 pub use front::{Analysis, analyse, analyse_repo};

@@ -2,8 +2,10 @@
 //! the working tree.
 
 use super::render::compiled;
+use super::{count, print_text, summary};
 use crate::cli::{ReviewFormat, exit};
 use fanout::front::gitrev;
+use fanout::front::schemas::Schemas;
 use fanout::render::review;
 use std::io::Write;
 use std::path::Path;
@@ -14,25 +16,27 @@ pub fn run(repo: &Path, base: &str, format: ReviewFormat) -> i32 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let tmp = match tempfile::Builder::new().prefix("fanout-base-").tempdir() {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot create a temporary directory: {e}");
-            return exit::USAGE_OR_IO;
-        }
-    };
-    let base_root = match gitrev::materialise(repo, base, tmp.path()) {
-        Ok(p) => p,
+    let schemas = Schemas::new();
+    let mut loaded = match gitrev::load(repo, base, &schemas) {
+        Ok(loaded) => loaded,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::USAGE_OR_IO;
         }
     };
-    let (_, before) = match compiled(&base_root, None) {
-        Ok(x) => x,
-        Err(code) => {
-            eprintln!("error: the repository at `{base}` does not compile (see above)");
-            return code;
+    let before = match fanout::compile(&mut loaded, &schemas) {
+        Ok(before) => {
+            print_text(&before.diagnostics, &loaded);
+            before
+        }
+        Err(diagnostics) => {
+            print_text(&diagnostics, &loaded);
+            let (errors, warnings) = count(&diagnostics);
+            eprintln!(
+                "error: the repository at `{base}` does not compile: {}",
+                summary(errors, warnings)
+            );
+            return exit::INVALID;
         }
     };
     let r = review::review(&before, &head);

@@ -12,6 +12,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::front::config::{self, Config};
 use crate::front::schemas::Schemas;
+use crate::safe_read::{self, ReadError};
 use crate::source::{FileId, Pos, SourceFile, Sources, Span, pos_after};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::fs;
@@ -45,15 +46,16 @@ impl std::fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-fn display_path(root: &Path, rel: &str) -> String {
-    let root = root.to_string_lossy();
-    let root = root.trim_end_matches('/');
+fn display_path(root: &str, rel: &str) -> String {
     if root.is_empty() || root == "." {
         rel.to_owned()
     } else {
         format!("{root}/{rel}")
     }
 }
+
+/// The largest `fanout.yaml` read (its own limits are not known before it is read).
+pub(crate) const CONFIG_MAX_BYTES: u64 = 1 << 20;
 
 /// Read the repository at `root`. `output` overrides the output directory of `fanout.yaml` (a path as
 /// given on the command line, relative to the working directory).
@@ -69,50 +71,19 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
             error: io::Error::new(io::ErrorKind::NotADirectory, "not a directory"),
         });
     }
-    let mut sources = Sources::default();
-    let mut diagnostics = Vec::new();
+    let display_root = root.to_string_lossy().trim_end_matches('/').to_owned();
+    let mut reader = Reader::new(move |rel| display_path(&display_root, rel));
     let config_path = root.join(config::FILE_NAME);
-    let config = match fs::read(&config_path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Config::default(),
-        Err(e) => {
-            return Err(LoadError {
-                path: config_path,
-                error: e,
-            });
-        }
-        Ok(bytes) => {
-            let rel = config::FILE_NAME.to_owned();
-            match decode(bytes) {
-                Ok(text) => {
-                    let id = sources.add(SourceFile {
-                        display_path: display_path(root, &rel),
-                        rel_path: rel,
-                        text,
-                    });
-                    match config::parse(id, &sources.get(id).text.clone(), schemas) {
-                        Ok(c) => c,
-                        Err(d) => {
-                            diagnostics.extend(d);
-                            Config::default()
-                        }
-                    }
-                }
-                Err(prefix) => {
-                    let id = sources.add(SourceFile {
-                        display_path: display_path(root, &rel),
-                        rel_path: rel,
-                        text: String::new(),
-                    });
-                    diagnostics.push(not_utf8(id, &prefix));
-                    Config::default()
-                }
-            }
-        }
-    };
-    let excludes = globs(&config.exclude);
+    reader
+        .config(
+            safe_read::read_regular(&config_path, CONFIG_MAX_BYTES),
+            schemas,
+        )
+        .map_err(io_err(&config_path))?;
+    let excludes = globs(&reader.config.exclude);
     // The configured output directory and one given on the command line are both output, never input.
     let outputs: Vec<PathBuf> = [
-        Some(root.join(&config.output)),
+        Some(root.join(&reader.config.output)),
         output.map(Path::to_path_buf),
     ]
     .into_iter()
@@ -120,7 +91,6 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
     .filter_map(|p| fs::canonicalize(p).ok())
     .collect();
 
-    let mut files = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -150,6 +120,7 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
             }
             true
         });
+    let max = reader.config.limits.max_file_bytes;
     for entry in walker {
         let entry = entry.map_err(|e| {
             let path = e
@@ -165,100 +136,188 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
         })?;
         let path = entry.path();
         let rel = rel_path(root, path);
-        if entry.depth() == 0 || rel == config::FILE_NAME {
+        if entry.depth() == 0 || rel == config::FILE_NAME || !is_input_name(&rel) {
             continue;
         }
-        let is_yaml = rel.ends_with(".yaml")
-            || rel.ends_with(".yml")
-            || crate::front::template::is_template(&rel);
-        if entry.path_is_symlink() {
+        // The file actually read: the entry itself, or the target of a symlink inside the repository
+        // (opened without following links, so a link swapped in meanwhile is not followed either).
+        let read_path = if entry.path_is_symlink() {
             match fs::canonicalize(path) {
-                Err(_) if is_yaml => {
-                    diagnostics.push(file_warning(
-                        &mut sources,
-                        root,
-                        &rel,
-                        "broken symlink; not read",
-                    ));
+                Err(_) => {
+                    reader.warn("symlink", &rel, "broken symlink; not read");
                     continue;
                 }
-                Err(_) => continue,
                 Ok(target) if !target.starts_with(&canonical_root) => {
-                    diagnostics.push(file_warning(
-                        &mut sources,
-                        root,
+                    reader.warn(
+                        "symlink",
                         &rel,
                         &format!(
                             "symlink points outside the repository (to `{}`); not read",
                             target.display()
                         ),
-                    ));
+                    );
                     continue;
                 }
                 Ok(target) if target.is_dir() => continue,
-                Ok(_) => {}
+                Ok(target) => target,
             }
-        } else if !entry.file_type().is_file() {
+        } else if entry.file_type().is_dir() {
             continue;
+        } else {
+            path.to_path_buf()
+        };
+        reader
+            .file(rel, safe_read::read_regular(&read_path, max))
+            .map_err(io_err(path))?;
+    }
+    Ok(reader.finish(root.to_path_buf()))
+}
+
+/// Whether a path names a file fanout reads as input: YAML (`*.yaml`, `*.yml`) or a template.
+pub(crate) fn is_input_name(rel: &str) -> bool {
+    rel.ends_with(".yaml") || rel.ends_with(".yml") || crate::front::template::is_template(rel)
+}
+
+/// What the disk walk and a git revision's reader share: `fanout.yaml` first, then each file's bytes (or
+/// why there are none) turned into sources and located diagnostics. `display` names a file for humans
+/// (`repo/apps/x.yaml`, or `REV:apps/x.yaml` for a revision).
+pub(crate) struct Reader<D: Fn(&str) -> String> {
+    display: D,
+    pub(crate) config: Config,
+    sources: Sources,
+    diagnostics: Vec<Diagnostic>,
+    files: Vec<FileId>,
+}
+
+impl<D: Fn(&str) -> String> Reader<D> {
+    pub(crate) fn new(display: D) -> Self {
+        Reader {
+            display,
+            config: Config::default(),
+            sources: Sources::default(),
+            diagnostics: Vec::new(),
+            files: Vec::new(),
         }
-        if !is_yaml {
-            continue;
+    }
+
+    fn add(&mut self, rel: &str, text: String) -> FileId {
+        self.sources.add(SourceFile {
+            display_path: (self.display)(rel),
+            rel_path: rel.to_owned(),
+            text,
+        })
+    }
+
+    /// `fanout.yaml` as read: absent means the defaults; anything but a regular file is an error at it.
+    pub(crate) fn config(
+        &mut self,
+        read: Result<Vec<u8>, ReadError>,
+        schemas: &Schemas,
+    ) -> Result<(), io::Error> {
+        let rel = config::FILE_NAME;
+        let bytes = match read {
+            Err(ReadError::NotFound) => return Ok(()),
+            Err(ReadError::Io(e)) => return Err(e),
+            Err(why) => {
+                let id = self.add(rel, String::new());
+                self.diagnostics.push(Diagnostic::error(
+                    "config",
+                    Span::file_start(id),
+                    format!("`{rel}` is not read: {why} (at most {CONFIG_MAX_BYTES} bytes)"),
+                ));
+                return Ok(());
+            }
+            Ok(bytes) => bytes,
+        };
+        match decode(bytes) {
+            Ok(text) => {
+                let id = self.add(rel, text);
+                match config::parse(id, &self.sources.get(id).text.clone(), schemas) {
+                    Ok(c) => self.config = c,
+                    Err(d) => self.diagnostics.extend(d),
+                }
+            }
+            Err(prefix) => {
+                let id = self.add(rel, String::new());
+                self.diagnostics.push(not_utf8(id, &prefix));
+            }
         }
-        let size = fs::metadata(path).map_err(io_err(path))?.len();
-        let display = display_path(root, &rel);
-        if size > config.limits.max_file_bytes {
-            let id = sources.add(SourceFile {
-                rel_path: rel,
-                display_path: display,
-                text: String::new(),
-            });
-            diagnostics.push(Diagnostic::error(
-                "limit",
-                Span::file_start(id),
-                format!(
-                    "file is {size} bytes, over the limit of {} (raise `limits.maxFileBytes` in fanout.yaml)",
-                    config.limits.max_file_bytes
-                ),
-            ));
-            continue;
-        }
-        let bytes = fs::read(path).map_err(io_err(path))?;
+        Ok(())
+    }
+
+    /// One input file as read. Too large, binary or not UTF-8: a located error; not a regular file: a
+    /// warning, not read.
+    pub(crate) fn file(
+        &mut self,
+        rel: String,
+        read: Result<Vec<u8>, ReadError>,
+    ) -> Result<(), io::Error> {
+        let bytes = match read {
+            Ok(bytes) => bytes,
+            Err(ReadError::Io(e)) => return Err(e),
+            Err(ReadError::TooLarge(size)) => {
+                self.too_large(&rel, size);
+                return Ok(());
+            }
+            Err(ReadError::NotFound) => {
+                self.warn("file", &rel, "vanished while reading; not read");
+                return Ok(());
+            }
+            Err(why) => {
+                self.warn("file", &rel, &format!("not read: {why}"));
+                return Ok(());
+            }
+        };
         if bytes.iter().take(8000).any(|b| *b == 0) {
-            let id = sources.add(SourceFile {
-                rel_path: rel,
-                display_path: display,
-                text: String::new(),
-            });
-            diagnostics.push(Diagnostic::error(
+            let id = self.add(&rel, String::new());
+            self.diagnostics.push(Diagnostic::error(
                 "encoding",
                 Span::file_start(id),
                 "binary file (it contains NUL bytes); YAML files must be UTF-8 text",
             ));
-            continue;
+            return Ok(());
         }
         match decode(bytes) {
-            Ok(text) => files.push(sources.add(SourceFile {
-                rel_path: rel,
-                display_path: display,
-                text,
-            })),
+            Ok(text) => {
+                let id = self.add(&rel, text);
+                self.files.push(id);
+            }
             Err(prefix) => {
-                let id = sources.add(SourceFile {
-                    rel_path: rel,
-                    display_path: display,
-                    text: prefix.clone(),
-                });
-                diagnostics.push(not_utf8(id, &prefix));
+                let id = self.add(&rel, prefix.clone());
+                self.diagnostics.push(not_utf8(id, &prefix));
             }
         }
+        Ok(())
     }
-    Ok(Repo {
-        root: root.to_path_buf(),
-        config,
-        sources,
-        diagnostics,
-        files,
-    })
+
+    /// A file over `limits.maxFileBytes`, known before reading it.
+    pub(crate) fn too_large(&mut self, rel: &str, size: u64) {
+        let id = self.add(rel, String::new());
+        self.diagnostics.push(Diagnostic::error(
+            "limit",
+            Span::file_start(id),
+            format!(
+                "file is {size} bytes, over the limit of {} (raise `limits.maxFileBytes` in fanout.yaml)",
+                self.config.limits.max_file_bytes
+            ),
+        ));
+    }
+
+    pub(crate) fn warn(&mut self, code: &'static str, rel: &str, message: &str) {
+        let id = self.add(rel, String::new());
+        self.diagnostics
+            .push(Diagnostic::warning(code, Span::file_start(id), message));
+    }
+
+    pub(crate) fn finish(self, root: PathBuf) -> Repo {
+        Repo {
+            root,
+            config: self.config,
+            sources: self.sources,
+            diagnostics: self.diagnostics,
+            files: self.files,
+        }
+    }
 }
 
 fn rel_path(root: &Path, path: &Path) -> String {
@@ -303,17 +362,8 @@ fn not_utf8(id: FileId, prefix: &str) -> Diagnostic {
     )
 }
 
-fn file_warning(sources: &mut Sources, root: &Path, rel: &str, message: &str) -> Diagnostic {
-    let id = sources.add(SourceFile {
-        rel_path: rel.to_owned(),
-        display_path: display_path(root, rel),
-        text: String::new(),
-    });
-    Diagnostic::warning("symlink", Span::file_start(id), message)
-}
-
 /// The exclusion set; `config` has already rejected invalid patterns.
-fn globs(patterns: &[String]) -> GlobSet {
+pub(crate) fn globs(patterns: &[String]) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for glob in patterns.iter().filter_map(|p| Glob::new(p).ok()) {
         b.add(glob);
