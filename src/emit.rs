@@ -72,6 +72,7 @@ mod swap;
 mod tests;
 mod vouched;
 
+pub use beside::check_inside;
 use beside::*;
 use cache::{CACHE_PATH, GITIGNORE, GITIGNORE_PATH};
 use error::*;
@@ -121,7 +122,7 @@ pub fn read_owned(out: &Path) -> Result<Tree, EmitError> {
     let owned: Vec<&String> = disk.owned.iter().collect();
     let read = owned.par_iter().map(|path| {
         let file = out.join(rel_path(path));
-        let bytes = fs::read(&file).map_err(io_err("read", &file))?;
+        let bytes = read_file(&file, u64::MAX)?;
         Ok(((*path).clone(), Bytes::from(bytes)))
     });
     read.collect()

@@ -79,9 +79,20 @@ fn fail(repo: &Path, diagnostics: &[Diagnostic], loaded: &Repo) {
     );
 }
 
-fn output_dir(repo: &Repo, out: Option<&Path>) -> PathBuf {
-    out.map(Path::to_path_buf)
-        .unwrap_or_else(|| repo.root.join(&repo.config.output))
+/// The output directory: `--out` as given, else `fanout.yaml`'s `output` under the repository, which
+/// must resolve inside it (a committed symlink must not redirect the render); on failure print why.
+fn output_dir(repo: &Repo, out: Option<&Path>) -> Result<PathBuf, i32> {
+    match out {
+        Some(out) => Ok(out.to_path_buf()),
+        None => {
+            let out = repo.root.join(&repo.config.output);
+            emit::check_inside(&repo.root, &out).map_err(|e| {
+                eprintln!("error: {e}");
+                exit::USAGE_OR_IO
+            })?;
+            Ok(out)
+        }
+    }
 }
 
 fn print_summary(changes: &emit::Changes, clusters: &[&String]) {
@@ -106,7 +117,14 @@ pub fn run(
         Ok(l) => l,
         Err(code) => return code,
     };
-    let out_dir = output_dir(&loaded, out);
+    let out_dir = if stdout {
+        PathBuf::new()
+    } else {
+        match output_dir(&loaded, out) {
+            Ok(dir) => dir,
+            Err(code) => return code,
+        }
+    };
     // Nothing changed since the last render that wrote this tree (and the tree is as it left it): the
     // result would be the same, so skip compiling. Only for renders that printed no warning, so every
     // warning is shown again on every run.
@@ -218,7 +236,10 @@ pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let out = output_dir(&loaded, out);
+    let out = match output_dir(&loaded, out) {
+        Ok(dir) => dir,
+        Err(code) => return code,
+    };
     let new = render::tree(&c.model, &c.rendered, &c.decisions, None);
     if emit::up_to_date(&out, &new) {
         note!("{}: up to date", out.display());

@@ -99,10 +99,7 @@ impl Lock {
         };
         // The file is removed on release; a writer that locked a file just removed retries on a new one.
         for _ in 0..8 {
-            let file = (OpenOptions::new().read(true).write(true).create(true))
-                .truncate(false)
-                .open(&path)
-                .map_err(io_err("create", &path))?;
+            let file = open_lock_file(&path)?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => return Err(locked()),
@@ -124,6 +121,44 @@ impl Drop for Lock {
         let _ = fs::remove_file(&self.path);
         let _ = self.file.unlock();
     }
+}
+
+/// The lock file, created if missing, never through a symlink (a committed dangling link at the lock path
+/// would otherwise create a file wherever it points) and never blocking on a FIFO; it must be a regular
+/// file.
+pub(super) fn open_lock_file(path: &Path) -> Result<File, EmitError> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        let flags = rustix::fs::OFlags::NOFOLLOW | rustix::fs::OFlags::NONBLOCK;
+        options.custom_flags(flags.bits() as i32);
+    }
+    let refused = |what: &str| {
+        io_err("lock", path)(io::Error::other(format!(
+            "it is {what}, not a lock file fanout made; remove it"
+        )))
+    };
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => return Err(refused("a symlink")),
+        _ => {}
+    }
+    let file = options.open(path).map_err(|e| {
+        if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            refused("a symlink")
+        } else {
+            io_err("create", path)(e)
+        }
+    })?;
+    let meta = file.metadata().map_err(io_err("read", path))?;
+    if !meta.is_file() {
+        return Err(refused(&format!(
+            "a {}",
+            crate::safe_read::kind_of(&meta.file_type())
+        )));
+    }
+    Ok(file)
 }
 
 /// Whether `path` still names the open `file` (and not a newer lock file, or none).
@@ -152,14 +187,34 @@ pub(super) fn recover(target: &Target) -> Result<(), EmitError> {
     for entry in fs::read_dir(parent).map_err(io_err("read directory", parent))? {
         let entry = entry.map_err(io_err("read directory", parent))?;
         let name = entry.file_name();
-        if target.is_leftover(&name, STAGING) {
-            staging.push(entry.path());
-        } else if target.is_leftover(&name, ASIDE) {
-            asides.push(entry.path());
+        let (is_staging, is_aside) = (
+            target.is_leftover(&name, STAGING),
+            target.is_leftover(&name, ASIDE),
+        );
+        if !is_staging && !is_aside {
+            continue;
+        }
+        // Only a directory fanout made is a leftover: a symlink (or anything else) under such a name
+        // is never adopted, followed or emptied.
+        let path = entry.path();
+        if !fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            return Err(io_err("recover", &path)(io::Error::other(
+                "it is not a directory fanout left behind; remove it",
+            )));
+        }
+        if is_staging {
+            staging.push(path);
+        } else {
+            asides.push(path);
         }
     }
     asides.sort();
+    // Put back only an old tree: a directory holding fanout's index as a regular file.
+    let is_tree = |dir: &PathBuf| {
+        fs::symlink_metadata(dir.join(crate::emit::INDEX_PATH)).is_ok_and(|m| m.is_file())
+    };
     if !exists(&target.out)?
+        && asides.last().is_some_and(is_tree)
         && let Some(old) = asides.pop()
     {
         fs::rename(&old, &target.out).map_err(io_err("restore", &target.out))?;
@@ -207,4 +262,38 @@ pub(super) fn remove_entry(path: &Path) -> Result<(), EmitError> {
 /// Best-effort removal of a staging directory or an old tree: a failure leaves it for [`recover`].
 pub(super) fn discard(path: &Path) {
     let _ = remove_entry(path);
+}
+
+/// That `out` lies inside `root` once every symlink along it is resolved (the deepest part of `out`
+/// that exists is resolved; what does not exist yet cannot lead anywhere else).
+pub fn check_inside(root: &Path, out: &Path) -> Result<(), EmitError> {
+    let root = fs::canonicalize(root).map_err(io_err("resolve", root))?;
+    let mut existing = out.to_path_buf();
+    let mut rest = Vec::new();
+    let resolved = loop {
+        match fs::canonicalize(&existing) {
+            Ok(p) => break p,
+            Err(_) => match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent.to_path_buf();
+                }
+                _ => {
+                    return Err(EmitError::new(
+                        out,
+                        EmitErrorKind::Outside { resolved: existing },
+                    ));
+                }
+            },
+        }
+    };
+    let full = rest.iter().rev().fold(resolved, |p, name| p.join(name));
+    if full.starts_with(&root) && full != root {
+        Ok(())
+    } else {
+        Err(EmitError::new(
+            out,
+            EmitErrorKind::Outside { resolved: full },
+        ))
+    }
 }

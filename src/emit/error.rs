@@ -23,6 +23,8 @@ pub enum EmitErrorKind {
     NotADirectory,
     /// A path of the rendered tree is not usable as a relative path below the output directory.
     InvalidPath { reason: &'static str },
+    /// The output directory resolves outside the repository, or to the repository itself (`resolved`).
+    Outside { resolved: PathBuf },
     /// A line of the index is not `<blake3 hex>  <path>`.
     CorruptIndex { line: usize },
 }
@@ -65,6 +67,13 @@ impl fmt::Display for EmitError {
             EmitErrorKind::InvalidPath { reason } => {
                 write!(f, "invalid output path `{path}`: {reason}")
             }
+            EmitErrorKind::Outside { resolved } => write!(
+                f,
+                "the output directory `{path}` resolves to `{}`, which is not inside the repository \
+                 (a symlink on the way leads out, or it is the repository itself); `--out` can name a \
+                 directory elsewhere",
+                resolved.display()
+            ),
             EmitErrorKind::CorruptIndex { line } => write!(
                 f,
                 "corrupt index `{path}`: line {line} is not `<blake3 hex>  <path>`"
@@ -80,6 +89,18 @@ impl std::error::Error for EmitError {
             _ => None,
         }
     }
+}
+
+/// fanout's own files under `out` (the index, the stat cache) are read only up to this size.
+pub(super) const MAX_STATE_BYTES: u64 = 1 << 30;
+
+/// The regular file at `path`, at most `max` bytes, read without following a symlink or blocking on a
+/// FIFO ([`crate::safe_read`]); anything else is an error naming the path.
+pub(super) fn read_file(path: &Path, max: u64) -> Result<Vec<u8>, EmitError> {
+    crate::safe_read::read_regular(path, max).map_err(|why| match why {
+        crate::safe_read::ReadError::Io(e) => io_err("read", path)(e),
+        why => io_err("read", path)(io::Error::other(why.to_string())),
+    })
 }
 
 /// Maps an `io::Error` to an [`EmitError`] naming `path`.

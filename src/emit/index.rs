@@ -67,9 +67,15 @@ pub(super) fn scan(out: &Path) -> Result<Disk, EmitError> {
     let index = match entries.get(index_rel) {
         Some(Entry::File) => {
             entries.remove(index_rel);
-            Some(fs::read(&index_file).map_err(io_err("read", &index_file))?)
+            Some(read_file(&index_file, MAX_STATE_BYTES)?)
         }
-        _ => None,
+        // A symlink, FIFO or directory where the index belongs: never read, never taken for none.
+        Some(_) => {
+            return Err(io_err("read", &index_file)(io::Error::other(
+                "fanout's index is not a regular file; remove it and render again",
+            )));
+        }
+        None => None,
     };
     let indexed = match &index {
         Some(bytes) => parse_index(bytes, &index_file)?,

@@ -67,7 +67,7 @@ pub(super) fn plan<'a>(
         .map(|&path| {
             let file = out.join(rel_path(path));
             if !in_scope(path, scope) {
-                let bytes = fs::read(&file).map_err(io_err("read", &file))?;
+                let bytes = read_file(&file, u64::MAX)?;
                 Ok(Owned::Kept(blake3::hash(&bytes)))
             } else if let Some(&bytes) = wanted.get(path.as_str()) {
                 Ok(Owned::Wanted(same_content(&file, bytes)?))
@@ -153,7 +153,8 @@ pub(super) fn plan<'a>(
     }
 
     let index = render_index(&hashes);
-    let ignored = fs::read(out.join(GITIGNORE_PATH)).is_ok_and(|bytes| bytes == GITIGNORE);
+    let ignored = crate::safe_read::read_regular(&out.join(GITIGNORE_PATH), GITIGNORE.len() as u64)
+        .is_ok_and(|bytes| bytes == GITIGNORE);
     let noop = changes.is_empty() && ignored && disk.index.as_deref() == Some(index.as_slice());
     if ignored {
         items.insert(GITIGNORE_PATH.into(), Item::Keep);
@@ -187,5 +188,5 @@ pub(super) fn same_content(path: &Path, bytes: &[u8]) -> Result<bool, EmitError>
     if meta.len() != bytes.len() as u64 {
         return Ok(false);
     }
-    Ok(fs::read(path).map_err(io_err("read", path))? == bytes)
+    Ok(read_file(path, bytes.len() as u64)? == bytes)
 }

@@ -802,3 +802,84 @@ fn io_errors_say_what_and_where() {
     assert!(text.ends_with("(os error 28)"), "{text}");
     assert!(std::error::Error::source(&err).is_some());
 }
+
+/// Issue #13, escape 2: a committed (dangling) symlink at the lock path is refused, never followed.
+#[test]
+fn a_symlink_at_the_lock_path_is_refused_and_not_followed() {
+    let (tmp, out) = setup();
+    let outside = tmp.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    std::os::unix::fs::symlink(
+        outside.join("created"),
+        tmp.path().join(".rendered.fanout-lock"),
+    )
+    .unwrap();
+    let err = write(&out, &v1(), None).unwrap_err();
+    assert!(err.to_string().contains("it is a symlink"), "{err}");
+    assert_eq!(fs::read_dir(&outside).unwrap().count(), 0);
+    assert!(!out.exists());
+}
+
+/// Issue #13, escape 2: a symlink named like an old tree or a staging directory is never adopted,
+/// emptied or followed.
+#[test]
+fn a_symlink_named_like_a_leftover_is_refused() {
+    for name in [".rendered.fanout-old-1", ".rendered.fanout-staging-7"] {
+        let (tmp, out) = setup();
+        let outside = tmp.path().join("outside");
+        fs::create_dir_all(outside.join(".fanout")).unwrap();
+        fs::write(outside.join("canary.yaml"), "canary\n").unwrap();
+        fs::write(outside.join(INDEX_PATH), "").unwrap();
+        std::os::unix::fs::symlink(&outside, tmp.path().join(name)).unwrap();
+        let before = snapshot(&outside);
+        let err = write(&out, &v1(), None).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("not a directory fanout left behind"),
+            "{err}"
+        );
+        assert!(!out.exists(), "{name}");
+        assert_eq!(snapshot(&outside), before, "{name}");
+    }
+}
+
+/// Issue #13, items 5 and 6: fanout's index as a FIFO or a symlink is an error, never read or waited on.
+#[test]
+fn an_index_that_is_not_a_regular_file_is_an_error() {
+    let (tmp, out) = setup();
+    write(&out, &v1(), None).unwrap();
+    let index = out.join(INDEX_PATH);
+    fs::remove_file(&index).unwrap();
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        &index,
+        rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+    )
+    .unwrap();
+    let err = write(&out, &tree(&[("a/b.yaml", "x\n")]), None).unwrap_err();
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    assert!(read_owned(&out).is_err());
+    fs::remove_file(&index).unwrap();
+    fs::write(tmp.path().join("secret"), "CANARY\n").unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("secret"), &index).unwrap();
+    let err = write(&out, &tree(&[("a/b.yaml", "x\n")]), None).unwrap_err();
+    assert!(!err.to_string().contains("CANARY"), "{err}");
+    assert!(!up_to_date(&out, &v1()));
+}
+
+/// Issue #13, escapes 3 and 4: the configured output must resolve inside the repository.
+#[test]
+fn the_output_must_resolve_inside_the_repository() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    fs::create_dir_all(repo.join("real")).unwrap();
+    fs::create_dir(tmp.path().join("elsewhere")).unwrap();
+    std::os::unix::fs::symlink("../elsewhere", repo.join("rendered")).unwrap();
+    std::os::unix::fs::symlink("real", repo.join("inside")).unwrap();
+    assert!(check_inside(&repo, &repo.join("rendered")).is_err());
+    assert!(check_inside(&repo, &repo.join("rendered/deeper/still")).is_err());
+    assert!(check_inside(&repo, &repo.join(".")).is_err());
+    assert!(check_inside(&repo, &repo.join("a/..")).is_err());
+    assert!(check_inside(&repo, &repo.join("inside")).is_ok());
+    assert!(check_inside(&repo, &repo.join("new/dir")).is_ok());
+}

@@ -14,7 +14,9 @@ pub(super) struct Vouched {
 
 impl Vouched {
     pub(super) fn read(out: &Path) -> Option<Vouched> {
-        let read = |rel: &str| fs::read(out.join(rel_path(rel))).ok();
+        let read = |rel: &str| {
+            crate::safe_read::read_regular(&out.join(rel_path(rel)), MAX_STATE_BYTES).ok()
+        };
         let (index, cache, gitignore) =
             (read(INDEX_PATH)?, read(CACHE_PATH)?, read(GITIGNORE_PATH)?);
         if gitignore != GITIGNORE {
