@@ -64,3 +64,22 @@ pub(crate) fn summary(errors: usize, warnings: usize) -> String {
         (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
     }
 }
+
+/// Write a command's output to standard output. A failed write is an I/O error: one line on stderr and
+/// `Err` with exit code 3, so no command reports success (or differences) having printed nothing. A
+/// closed pipe (`fanout plan | head`) is not an error: the output ends there, quietly, as ripgrep's does.
+pub(crate) fn print_stdout(
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), i32> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => {
+            // Nothing more reaches stdout: what is buffered is dropped with the writer.
+            let _ = out.into_parts();
+            eprintln!("error: cannot write to standard output: {e}");
+            Err(exit::USAGE_OR_IO)
+        }
+    }
+}

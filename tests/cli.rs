@@ -161,3 +161,71 @@ fn quiet_prints_only_errors_and_output_has_no_colour_off_a_terminal() {
     let (_, _, err) = fanout(&["plan", missing, "--quiet"]);
     assert!(err.is_empty(), "{err}");
 }
+
+/// Every command that prints its result on stdout, run on the example repository.
+/// `out`: a directory of the test's own for the commands that write.
+fn printing_commands(out: &std::path::Path) -> Vec<Vec<String>> {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/multicloud");
+    let out = out.join("rendered").to_str().unwrap().to_owned();
+    [
+        vec!["validate", example, "--output", "json"],
+        vec!["plan", example],
+        vec!["plan", example, "--output", "json"],
+        vec!["render", example, "--stdout"],
+        vec!["render", example, "--out", &out, "--diff"],
+        vec!["check", example, "--out", &out],
+        vec!["completions", "bash"],
+        vec!["man"],
+    ]
+    .into_iter()
+    .map(|args| args.into_iter().map(str::to_owned).collect())
+    .collect()
+}
+
+/// Issue #14, lost output: a full disk on stdout is an I/O error (exit 3, one line on stderr), never
+/// a success or a "differences found" with nothing printed.
+#[test]
+fn a_failed_write_on_stdout_is_an_io_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in printing_commands(tmp.path()) {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_fanout"))
+            .args(&args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("error: cannot write to standard output"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+/// Issue #14, lost output: a closed pipe (`fanout plan | head`) ends the output quietly.
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in printing_commands(tmp.path()) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fanout"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("cannot write"), "{args:?}: {stderr}");
+        assert!(
+            matches!(out.status.code(), Some(0..=2)),
+            "{args:?}: {stderr}"
+        );
+    }
+}

@@ -2,12 +2,11 @@
 //! the working tree.
 
 use super::render::compiled;
-use super::{count, print_text, summary};
+use super::{count, print_stdout, print_text, summary};
 use crate::cli::{ReviewFormat, exit};
 use fanout::front::gitrev;
 use fanout::front::schemas::Schemas;
 use fanout::render::review;
-use std::io::Write;
 use std::path::Path;
 
 /// `fanout diff --base REV`: the repository at REV against the working tree.
@@ -48,7 +47,9 @@ pub fn run(repo: &Path, base: &str, format: ReviewFormat) -> i32 {
             serde_json::to_string_pretty(&review::to_json(&r)).unwrap_or_default()
         ),
     };
-    let _ = std::io::stdout().write_all(text.as_bytes());
+    if let Err(code) = print_stdout(|out| out.write_all(text.as_bytes())) {
+        return code;
+    }
     if r.is_empty() {
         exit::OK
     } else {

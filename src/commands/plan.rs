@@ -1,11 +1,10 @@
 //! `fanout plan`: the expected placement of every workload (or those asked for), as text or JSON.
 
-use super::{count, front, print_text, summary};
+use super::{count, front, print_stdout, print_text, summary};
 use crate::cli::{Format, exit};
 use fanout::diagnostic;
 use fanout::front::schemas::Schemas;
 use fanout::place::{self, plan};
-use std::io::Write;
 use std::path::Path;
 
 pub fn run(repo: &Path, output: Format, workloads: &[String]) -> i32 {
@@ -32,14 +31,16 @@ pub fn run(repo: &Path, output: Format, workloads: &[String]) -> i32 {
         eprintln!("error: no resource named {}", workloads.join(", "));
         return exit::USAGE_OR_IO;
     }
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let _ = match output {
-        Format::Json => serde_json::to_writer_pretty(&mut out, &plan::Json::new(model, &shown))
-            .map_err(std::io::Error::from)
-            .and_then(|()| writeln!(out)),
-        Format::Text => write!(out, "{}", plan::to_text(model, &shown)),
-    };
-    let _ = out.flush();
+    let printed = print_stdout(|out| match output {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &plan::Json::new(model, &shown))?;
+            writeln!(out)
+        }
+        Format::Text => out.write_all(plan::to_text(model, &shown).as_bytes()),
+    });
+    if let Err(code) = printed {
+        return code;
+    }
     let failed = shown
         .iter()
         .filter(|d| matches!(d.outcome, place::Outcome::Failed { .. }))

@@ -1,7 +1,7 @@
 //! The `render` and `check` commands: compile, then write (or compare) the output tree, printing a
 //! summary line per cluster and, when asked, the diff.
 
-use super::{count, print_text, summary};
+use super::{count, print_stdout, print_text, summary};
 use crate::cli::exit;
 use fanout::diagnostic::Diagnostic;
 use fanout::front::load::Repo;
@@ -9,7 +9,6 @@ use fanout::front::schemas::Schemas;
 use fanout::render::{self, diff};
 use fanout::{Compiled, emit};
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Load and compile; on failure print why and give the exit code.
@@ -171,7 +170,11 @@ pub fn run(
             }
         };
         let changes = emit::changes(&old, &new, scope.as_ref());
-        let _ = std::io::stdout().write_all(diff::tree_diff(&old, &new, &changes).as_bytes());
+        let diff = diff::tree_diff(&old, &new, &changes);
+        if let Err(code) = print_stdout(|out| out.write_all(diff.as_bytes())) {
+            eprintln!("{}: nothing written", repo.display());
+            return code;
+        }
     }
     let progress = super::progress::Progress::start("writing", crate::quiet());
     let record = inputs.filter(|_| c.diagnostics.is_empty());
@@ -220,15 +223,10 @@ fn print_stream(c: &Compiled, only: Option<&BTreeSet<String>>) -> i32 {
         );
         return exit::INVALID;
     }
-    let mut out = std::io::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .is_err()
-    {
-        return exit::USAGE_OR_IO;
+    match print_stdout(|out| out.write_all(text.as_bytes())) {
+        Ok(()) => exit::OK,
+        Err(code) => code,
     }
-    exit::OK
 }
 
 pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
@@ -258,7 +256,10 @@ pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
         note!("{}: up to date", out.display());
         return exit::OK;
     }
-    let _ = std::io::stdout().write_all(diff::tree_diff(&old, &new, &changes).as_bytes());
+    let diff = diff::tree_diff(&old, &new, &changes);
+    if let Err(code) = print_stdout(|out| out.write_all(diff.as_bytes())) {
+        return code;
+    }
     let clusters: Vec<&String> = c.rendered.keys().collect();
     print_summary(&changes, &clusters);
     eprintln!(

@@ -1,6 +1,6 @@
 //! `fanout validate`: the front end only; every problem at once, as text or JSON.
 
-use super::{count, front, print_text, summary};
+use super::{count, front, print_stdout, print_text, summary};
 use crate::cli::{Format, exit};
 use fanout::diagnostic;
 use fanout::front::schemas::Schemas;
@@ -16,10 +16,12 @@ pub fn run(repo: &Path, output: Format) -> i32 {
     match output {
         Format::Json => {
             let json = diagnostic::render_json(&analysis.diagnostics, &loaded.sources);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            if let Err(code) = print_stdout(|out| {
+                serde_json::to_writer_pretty(&mut *out, &json)?;
+                writeln!(out)
+            }) {
+                return code;
+            }
         }
         Format::Text => {
             print_text(&analysis.diagnostics, &loaded);
