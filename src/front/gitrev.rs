@@ -193,7 +193,7 @@ fn parse_listing(listing: &[u8], rev: &str) -> Result<BTreeMap<String, Entry>, G
         };
         if entries.insert(path.clone(), entry).is_some() {
             return Err(GitError(format!(
-                "the tree at `{rev}` has two entries named `{path}`; a revision like that is not read"
+                "the tree at `{rev}` has duplicate entries named `{path}`; a revision like that is not read"
             )));
         }
     }
@@ -203,7 +203,7 @@ fn parse_listing(listing: &[u8], rev: &str) -> Result<BTreeMap<String, Entry>, G
             ancestors(path).find(|d| entries.get(*d).is_some_and(|e| !matches!(e, Entry::Tree)))
         {
             return Err(GitError(format!(
-                "the tree at `{rev}` has two entries named `{dir}`; a revision like that is not read"
+                "the tree at `{rev}` has duplicate entries named `{dir}`; a revision like that is not read"
             )));
         }
     }
@@ -366,10 +366,10 @@ mod tests {
     fn duplicate_names_make_a_listing_an_error() {
         let listing = b"120000 blob aaa 10\tapps\x00040000 tree bbb -\tapps\0";
         let e = parse_listing(listing, "HEAD").unwrap_err();
-        assert!(e.0.contains("two entries named `apps`"), "{e}");
+        assert!(e.0.contains("duplicate entries named `apps`"), "{e}");
         let listing = b"120000 blob aaa 10\tapps\x00100644 blob ccc 5\tapps/x.yaml\0";
         let e = parse_listing(listing, "HEAD").unwrap_err();
-        assert!(e.0.contains("two entries named `apps`"), "{e}");
+        assert!(e.0.contains("duplicate entries named `apps`"), "{e}");
         let listing = b"040000 tree bbb -\tapps\x00100644 blob ccc 5\tapps/x.yaml\0";
         assert_eq!(parse_listing(listing, "HEAD").unwrap().len(), 2);
     }
