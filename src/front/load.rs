@@ -14,7 +14,7 @@ use crate::front::config::{self, Config};
 use crate::front::schemas::Schemas;
 use crate::safe_read::{self, ReadError};
 use crate::source::{FileId, Pos, SourceFile, Sources, Span, pos_after};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -362,11 +362,29 @@ fn not_utf8(id: FileId, prefix: &str) -> Diagnostic {
     )
 }
 
-/// The exclusion set; `config` has already rejected invalid patterns.
+/// The exclusion set, as gitignore reads a pattern anchored at the root: `*` and `?` stop at `/`, `**`
+/// crosses directories. `config` has already rejected invalid patterns.
 pub(crate) fn globs(patterns: &[String]) -> GlobSet {
     let mut b = GlobSetBuilder::new();
-    for glob in patterns.iter().filter_map(|p| Glob::new(p).ok()) {
+    let glob = |p: &String| GlobBuilder::new(p).literal_separator(true).build().ok();
+    for glob in patterns.iter().filter_map(glob) {
         b.add(glob);
     }
     b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_star_stops_at_a_slash_and_two_stars_cross_it() {
+        let set = globs(&["jobs/*.yaml".into(), "charts/**".into(), "**/kustomization.yaml".into()]);
+        assert!(set.is_match("jobs/a.yaml"));
+        assert!(!set.is_match("jobs/x/job.yaml"));
+        assert!(set.is_match("charts/web/templates/a.yaml"));
+        assert!(set.is_match("kustomization.yaml"));
+        assert!(set.is_match("apps/web/kustomization.yaml"));
+        assert!(!set.is_match("apps/web/deployment.yaml"));
+    }
 }
