@@ -14,7 +14,7 @@
 //! repository directory.
 
 use crate::front::config;
-use crate::front::load::{Reader, Repo, globs, is_input_name};
+use crate::front::load::{CHART_FILE, Reader, Repo, globs, is_input_name, is_kustomization};
 use crate::front::schemas::Schemas;
 use crate::safe_read::ReadError;
 use std::collections::BTreeMap;
@@ -125,8 +125,23 @@ pub fn load(repo: &Path, rev: &str, schemas: &Schemas) -> Result<Repo, GitError>
                     || entries.contains_key(&format!("{dir}/{}", crate::emit::INDEX_PATH))
             })
     };
+    let chart_of = |rel: &str| {
+        ancestors(rel)
+            .filter(|dir| entries.contains_key(&format!("{dir}/{CHART_FILE}")))
+            .last()
+            .map(str::to_owned)
+    };
+    let mut charts = std::collections::BTreeSet::new();
     for (rel, entry) in &entries {
         if rel == config::FILE_NAME || !is_input_name(rel) || skipped(rel) {
+            continue;
+        }
+        if let Some(chart) = chart_of(rel) {
+            charts.insert(chart);
+            continue;
+        }
+        if is_kustomization(rel) {
+            reader.kustomization(rel);
             continue;
         }
         let (oid, size) = match entry {
@@ -162,6 +177,9 @@ pub fn load(repo: &Path, rev: &str, schemas: &Schemas) -> Result<Repo, GitError>
             .map_err(|e| read_error(rev, rel, e))?;
     }
     batch.finish();
+    for chart in charts {
+        reader.chart(&chart);
+    }
     Ok(reader.finish(repo.to_path_buf()))
 }
 

@@ -91,6 +91,7 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
     .filter_map(|p| fs::canonicalize(p).ok())
     .collect();
 
+    let mut charts = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -108,6 +109,13 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
                 return false;
             }
             if e.file_type().is_dir() {
+                if e.path().join(CHART_FILE).is_file() {
+                    // Excluding what is inside (`charts/**`) silences the warning too.
+                    if !excludes.is_match(format!("{rel}/{CHART_FILE}")) {
+                        charts.push(rel);
+                    }
+                    return false;
+                }
                 // any directory fanout has written (it holds fanout's index) is output, wherever it is
                 if e.path().join(crate::emit::INDEX_PATH).is_file() {
                     return false;
@@ -137,6 +145,10 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
         let path = entry.path();
         let rel = rel_path(root, path);
         if entry.depth() == 0 || rel == config::FILE_NAME || !is_input_name(&rel) {
+            continue;
+        }
+        if is_kustomization(&rel) {
+            reader.kustomization(&rel);
             continue;
         }
         // The file actually read: the entry itself, or the target of a symlink inside the repository
@@ -170,7 +182,20 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
             .file(rel, safe_read::read_regular(&read_path, max))
             .map_err(io_err(path))?;
     }
+    for chart in charts {
+        reader.chart(&chart);
+    }
     Ok(reader.finish(root.to_path_buf()))
+}
+
+/// A Helm chart's directory holds this file; fanout does not read charts.
+pub(crate) const CHART_FILE: &str = "Chart.yaml";
+
+/// Whether a path is a kustomization file (`kustomization.yaml` / `.yml`): kustomize's input, not a
+/// Kubernetes object.
+pub(crate) fn is_kustomization(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name == "kustomization.yaml" || name == "kustomization.yml"
 }
 
 /// Whether a path names a file fanout reads as input: YAML (`*.yaml`, `*.yml`) or a template.
@@ -307,6 +332,32 @@ impl<D: Fn(&str) -> String> Reader<D> {
         let id = self.add(rel, String::new());
         self.diagnostics
             .push(Diagnostic::warning(code, Span::file_start(id), message));
+    }
+
+    /// A kustomization file, skipped with a warning saying how to silence it.
+    pub(crate) fn kustomization(&mut self, rel: &str) {
+        self.warn(
+            "layout",
+            rel,
+            &format!(
+                "a kustomization file, not a Kubernetes object; not read (fanout reads plain objects: \
+                 add `exclude: [\"**/{}\"]` to fanout.yaml to silence this)",
+                rel.rsplit('/').next().unwrap_or(rel)
+            ),
+        );
+    }
+
+    /// A Helm chart's directory, skipped whole with a warning saying how to silence it.
+    pub(crate) fn chart(&mut self, dir: &str) {
+        self.warn(
+            "layout",
+            &format!("{dir}/{CHART_FILE}"),
+            &format!(
+                "`{dir}` is a Helm chart (its templates are not YAML); not read: render it with \
+                 `helm template` into plain files, and add `exclude: [\"{dir}/**\"]` to fanout.yaml \
+                 to silence this"
+            ),
+        );
     }
 
     pub(crate) fn finish(self, root: PathBuf) -> Repo {
