@@ -32,7 +32,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check the repository against the schemas and fanout's rules; report every problem at once.
+    /// Check everything short of writing: schemas, fanout's rules, placement, dependencies, overrides and
+    /// templates per cluster; report every problem at once (`--fast`: schemas and rules only).
     Validate {
         /// Repository root.
         #[arg(default_value = ".")]
@@ -40,6 +41,10 @@ pub enum Command {
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         output: Format,
+        /// Only the front end (schemas and semantic rules): no placement, dependencies, overrides or
+        /// templates per cluster.
+        #[arg(long)]
+        fast: bool,
     },
     /// Show where every workload lands, with replicas per cluster and why other clusters were left out.
     Plan {

@@ -105,6 +105,16 @@ pub fn compile_clusters(
     only: Option<&std::collections::BTreeSet<String>>,
 ) -> Result<Compiled, Vec<Diagnostic>> {
     let analysis = analyse_repo(repo, schemas);
+    place_and_render(analysis, &repo.sources, only)
+}
+
+/// The pipeline after the front end: place, then render (only the clusters in `only`, all when `None`),
+/// all in memory. Errors of the analysis are returned as they are.
+pub fn place_and_render(
+    analysis: Analysis,
+    sources: &source::Sources,
+    only: Option<&std::collections::BTreeSet<String>>,
+) -> Result<Compiled, Vec<Diagnostic>> {
     if analysis.has_errors() {
         return Err(analysis.diagnostics);
     }
@@ -134,7 +144,7 @@ pub fn compile_clusters(
             }
         }
     };
-    diagnostic::sort(&mut diagnostics, &repo.sources);
+    diagnostic::sort(&mut diagnostics, sources);
     match rendered {
         Some(rendered) => Ok(Compiled {
             model,

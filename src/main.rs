@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     };
     QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
     let code = match cli.command {
-        Command::Validate { repo, output } => commands::validate::run(&repo, output),
+        Command::Validate { repo, output, fast } => commands::validate::run(&repo, output, fast),
         Command::Plan {
             repo,
             output,

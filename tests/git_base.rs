@@ -203,7 +203,11 @@ fn a_hostile_base_revision_is_read_from_the_object_store_only() {
         let rev = hostile_commit(&repo, &entries);
         let out = fanout(&["diff", "--base", &rev, "."], &repo);
         assert_eq!(out.status.code(), Some(3), "{}", text(&out));
-        assert!(text(&out).contains("duplicate entries named"), "{}", text(&out));
+        assert!(
+            text(&out).contains("duplicate entries named"),
+            "{}",
+            text(&out)
+        );
         assert!(!text(&out).contains("CANARY-5150"), "{}", text(&out));
     }
 

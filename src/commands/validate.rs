@@ -1,21 +1,40 @@
-//! `fanout validate`: the front end only; every problem at once, as text or JSON.
+//! `fanout validate`: every check short of writing, every problem at once, as text or JSON. The front
+//! end (schemas, semantic rules), then placement, dependencies, overrides and templates per cluster, all
+//! in memory; `--fast` stops after the front end.
 
 use super::{count, front, print_stdout, print_text, summary};
 use crate::cli::{Format, exit};
-use fanout::diagnostic;
+use fanout::diagnostic::{self, Diagnostic};
 use fanout::front::schemas::Schemas;
 use std::path::Path;
 
-pub fn run(repo: &Path, output: Format) -> i32 {
+pub fn run(repo: &Path, output: Format, fast: bool) -> i32 {
     let schemas = Schemas::new();
     let (loaded, analysis) = match front(repo, &schemas) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let (errors, warnings) = count(&analysis.diagnostics);
+    let m = &analysis.model;
+    let counts = format!(
+        "{} files, {} clusters, {} resources, {} propagation policies, {} override policies",
+        loaded.files.len(),
+        m.clusters.len(),
+        m.resources.len(),
+        m.propagation_policies.len(),
+        m.override_policies.len(),
+    );
+    let diagnostics: Vec<Diagnostic> = if fast || analysis.has_errors() {
+        analysis.diagnostics
+    } else {
+        match fanout::place_and_render(analysis, &loaded.sources, None) {
+            Ok(compiled) => compiled.diagnostics,
+            Err(diagnostics) => diagnostics,
+        }
+    };
+    let (errors, warnings) = count(&diagnostics);
     match output {
         Format::Json => {
-            let json = diagnostic::render_json(&analysis.diagnostics, &loaded.sources);
+            let json = diagnostic::render_json(&diagnostics, &loaded.sources);
             if let Err(code) = print_stdout(|out| {
                 serde_json::to_writer_pretty(&mut *out, &json)?;
                 writeln!(out)
@@ -24,17 +43,11 @@ pub fn run(repo: &Path, output: Format) -> i32 {
             }
         }
         Format::Text => {
-            print_text(&analysis.diagnostics, &loaded);
-            let m = &analysis.model;
+            print_text(&diagnostics, &loaded);
             if errors == 0 {
                 note!(
-                    "{}: valid: {} files, {} clusters, {} resources, {} propagation policies, {} override policies{}",
+                    "{}: valid: {counts}{}",
                     repo.display(),
-                    loaded.files.len(),
-                    m.clusters.len(),
-                    m.resources.len(),
-                    m.propagation_policies.len(),
-                    m.override_policies.len(),
                     summary(0, warnings)
                 );
             } else {

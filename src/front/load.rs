@@ -430,7 +430,11 @@ mod tests {
 
     #[test]
     fn a_star_stops_at_a_slash_and_two_stars_cross_it() {
-        let set = globs(&["jobs/*.yaml".into(), "charts/**".into(), "**/kustomization.yaml".into()]);
+        let set = globs(&[
+            "jobs/*.yaml".into(),
+            "charts/**".into(),
+            "**/kustomization.yaml".into(),
+        ]);
         assert!(set.is_match("jobs/a.yaml"));
         assert!(!set.is_match("jobs/x/job.yaml"));
         assert!(set.is_match("charts/web/templates/a.yaml"));
