@@ -13,101 +13,6 @@ use std::fmt::Write as _;
 /// The source text of every string and number of a valid JSON document, by JSON pointer: evanphx keeps
 /// the spelling of values a patch does not touch (`1.0`, `10.50`, `"\u00e9"`).
 pub(crate) fn raw_leaves(text: &str) -> std::collections::HashMap<String, &str> {
-    struct Scan<'t> {
-        text: &'t str,
-        pos: usize,
-        found: std::collections::HashMap<String, &'t str>,
-    }
-    impl<'t> Scan<'t> {
-        fn peek(&mut self) -> Option<u8> {
-            while let Some(&b) = self.text.as_bytes().get(self.pos) {
-                if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-                    self.pos += 1;
-                } else {
-                    return Some(b);
-                }
-            }
-            None
-        }
-        fn string(&mut self) -> &'t str {
-            let start = self.pos;
-            let bytes = self.text.as_bytes();
-            self.pos += 1;
-            while let Some(&b) = bytes.get(self.pos) {
-                self.pos += if b == b'\\' { 2 } else { 1 };
-                if b == b'"' {
-                    break;
-                }
-            }
-            self.text.get(start..self.pos).unwrap_or("")
-        }
-        fn value(&mut self, pointer: &mut String) {
-            let len = pointer.len();
-            match self.peek() {
-                Some(b'{') => {
-                    self.pos += 1;
-                    while let Some(b) = self.peek() {
-                        match b {
-                            b'}' => {
-                                self.pos += 1;
-                                break;
-                            }
-                            b',' => self.pos += 1,
-                            b'"' => {
-                                let key: String =
-                                    serde_json::from_str(self.string()).unwrap_or_default();
-                                self.peek();
-                                self.pos += 1; // the colon
-                                pointer.push('/');
-                                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
-                                self.value(pointer);
-                                pointer.truncate(len);
-                            }
-                            _ => return,
-                        }
-                    }
-                }
-                Some(b'[') => {
-                    self.pos += 1;
-                    let mut index = 0usize;
-                    while let Some(b) = self.peek() {
-                        match b {
-                            b']' => {
-                                self.pos += 1;
-                                break;
-                            }
-                            b',' => self.pos += 1,
-                            _ => {
-                                let _ = write!(pointer, "/{index}");
-                                self.value(pointer);
-                                pointer.truncate(len);
-                                index += 1;
-                            }
-                        }
-                    }
-                }
-                Some(b'"') => {
-                    let raw = self.string();
-                    self.found.insert(pointer.clone(), raw);
-                }
-                Some(_) => {
-                    let start = self.pos;
-                    let bytes = self.text.as_bytes();
-                    while bytes.get(self.pos).is_some_and(|b| {
-                        !matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
-                    }) {
-                        self.pos += 1;
-                    }
-                    if self.pos == start {
-                        self.pos += 1;
-                    } else if let Some(raw) = self.text.get(start..self.pos) {
-                        self.found.insert(pointer.clone(), raw);
-                    }
-                }
-                None => {}
-            }
-        }
-    }
     let mut scan = Scan {
         text,
         pos: 0,
@@ -115,6 +20,107 @@ pub(crate) fn raw_leaves(text: &str) -> std::collections::HashMap<String, &str> 
     };
     scan.value(&mut String::new());
     scan.found
+}
+
+/// A scan of valid JSON text that records, by JSON pointer, where each string and number is spelled.
+struct Scan<'t> {
+    text: &'t str,
+    pos: usize,
+    found: std::collections::HashMap<String, &'t str>,
+}
+
+impl<'t> Scan<'t> {
+    /// The next byte after whitespace, which is skipped.
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.text.as_bytes().get(self.pos) {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+            } else {
+                return Some(b);
+            }
+        }
+        None
+    }
+    /// The string token at `pos`, quotes included, and move past it.
+    fn string(&mut self) -> &'t str {
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        self.pos += 1;
+        while let Some(&b) = bytes.get(self.pos) {
+            self.pos += if b == b'\\' { 2 } else { 1 };
+            if b == b'"' {
+                break;
+            }
+        }
+        self.text.get(start..self.pos).unwrap_or("")
+    }
+    /// Record the leaves of the value at `pos`, whose pointer is `pointer`, and move past it.
+    fn value(&mut self, pointer: &mut String) {
+        let len = pointer.len();
+        match self.peek() {
+            Some(b'{') => {
+                self.pos += 1;
+                while let Some(b) = self.peek() {
+                    match b {
+                        b'}' => {
+                            self.pos += 1;
+                            break;
+                        }
+                        b',' => self.pos += 1,
+                        b'"' => {
+                            let key: String =
+                                serde_json::from_str(self.string()).unwrap_or_default();
+                            self.peek();
+                            self.pos += 1; // the colon
+                            pointer.push('/');
+                            pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                            self.value(pointer);
+                            pointer.truncate(len);
+                        }
+                        _ => return,
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                let mut index = 0usize;
+                while let Some(b) = self.peek() {
+                    match b {
+                        b']' => {
+                            self.pos += 1;
+                            break;
+                        }
+                        b',' => self.pos += 1,
+                        _ => {
+                            let _ = write!(pointer, "/{index}");
+                            self.value(pointer);
+                            pointer.truncate(len);
+                            index += 1;
+                        }
+                    }
+                }
+            }
+            Some(b'"') => {
+                let raw = self.string();
+                self.found.insert(pointer.clone(), raw);
+            }
+            Some(_) => {
+                let start = self.pos;
+                let bytes = self.text.as_bytes();
+                while bytes.get(self.pos).is_some_and(|b| {
+                    !matches!(b, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
+                }) {
+                    self.pos += 1;
+                }
+                if self.pos == start {
+                    self.pos += 1;
+                } else if let Some(raw) = self.text.get(start..self.pos) {
+                    self.found.insert(pointer.clone(), raw);
+                }
+            }
+            None => {}
+        }
+    }
 }
 
 /// Go's `encoding/json` (as forked by evanphx/json-patch) with HTML escaping, compact. A string or

@@ -254,32 +254,14 @@ fn analyze_scalar(s: &str) -> Analysis {
         matches!(c, '\n' | '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
             && c != '\u{feff}'
     };
-    let is_break = |c: char| matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}');
-    let is_blank = |c: char| c == ' ' || c == '\t';
     let chars: Vec<char> = s.chars().collect();
-    let mut block_indicators = s.starts_with("---") || s.starts_with("...");
+    let block_indicators = has_block_indicators(s, &chars);
     let (mut special, mut line_breaks) = (false, false);
     let (mut leading_space, mut leading_break) = (false, false);
     let (mut trailing_space, mut trailing_break) = (false, false);
     let (mut break_space, mut space_break) = (false, false);
     let (mut previous_space, mut previous_break) = (false, false);
-    let mut preceded_by_whitespace = true;
     for (i, &c) in chars.iter().enumerate() {
-        let followed_by_whitespace = chars.get(i + 1).is_none_or(|&n| is_blank(n));
-        if i == 0 {
-            match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => block_indicators = true,
-                '?' | ':' | '-' if followed_by_whitespace => block_indicators = true,
-                _ => {}
-            }
-        } else {
-            match c {
-                ':' if followed_by_whitespace => block_indicators = true,
-                '#' if preceded_by_whitespace => block_indicators = true,
-                _ => {}
-            }
-        }
         if !printable(c) {
             special = true;
         }
@@ -301,7 +283,6 @@ fn analyze_scalar(s: &str) -> Analysis {
             previous_space = false;
             previous_break = false;
         }
-        preceded_by_whitespace = is_blank(c) || is_break(c) || c == '\0';
     }
     let mut a = Analysis {
         block_plain_allowed: true,
@@ -327,6 +308,43 @@ fn analyze_scalar(s: &str) -> Analysis {
         a.block_plain_allowed = false;
     }
     a
+}
+
+/// The indicators of libyaml's scalar analysis that rule out a plain scalar in block context: a
+/// document marker at the start, an indicator character first, `?`, `:` or `-` first and followed by
+/// whitespace, `:` followed by whitespace or `#` preceded by it anywhere.
+fn has_block_indicators(s: &str, chars: &[char]) -> bool {
+    let mut block_indicators = s.starts_with("---") || s.starts_with("...");
+    let mut preceded_by_whitespace = true;
+    for (i, &c) in chars.iter().enumerate() {
+        let followed_by_whitespace = chars.get(i + 1).is_none_or(|&n| is_blank(n));
+        if i == 0 {
+            match c {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => block_indicators = true,
+                '?' | ':' | '-' if followed_by_whitespace => block_indicators = true,
+                _ => {}
+            }
+        } else {
+            match c {
+                ':' if followed_by_whitespace => block_indicators = true,
+                '#' if preceded_by_whitespace => block_indicators = true,
+                _ => {}
+            }
+        }
+        preceded_by_whitespace = is_blank(c) || is_break(c) || c == '\0';
+    }
+    block_indicators
+}
+
+/// libyaml's `IS_BREAK`.
+fn is_break(c: char) -> bool {
+    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// libyaml's `IS_BLANK`.
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\t'
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! makes them; they are refused as unsupported), and where a failure is in the policy (the dispatch's).
 
 use crate::gocompat::number::go_atoi;
+use json_patch::jsonptr::PointerBuf;
 use serde_json::Value;
 
 /// One RFC 6902 operation as Karmada builds it (`overrideOption`): an absent value is JSON `null`.
@@ -92,7 +93,6 @@ fn existing_index(key: &str, len: usize) -> Result<usize, String> {
 }
 
 fn apply_op(doc: &mut Value, op: &Op) -> Result<(), String> {
-    use json_patch::jsonptr::PointerBuf;
     if !matches!(op.op.as_str(), "add" | "remove" | "replace") {
         return Err(format!("unsupported operator `{}`", op.op));
     }
@@ -112,6 +112,20 @@ fn apply_op(doc: &mut Value, op: &Op) -> Result<(), String> {
     } else {
         (&split[1..split.len() - 1], split[split.len() - 1])
     };
+    let (parent, node) = resolve_parent(doc, parents)?;
+    let (target, removed_at) = resolve_last(node, &op.op, decode_token(last))?;
+    let mut path = parent.clone();
+    path.push_back(target.as_str());
+    json_patch::patch(doc, &[canonical(op, path)]).map_err(|e| e.kind.to_string())?;
+    if op.op == "remove" {
+        keep_key_order(doc, &parent, removed_at);
+    }
+    Ok(())
+}
+
+/// Walk a path's parent segments as evanphx does (object keys, array indices counted from the end when
+/// negative), every step a container: the parent's canonical pointer and the parent.
+fn resolve_parent<'d>(doc: &'d Value, parents: &[&str]) -> Result<(PointerBuf, &'d Value), String> {
     let mut tokens: Vec<String> = Vec::with_capacity(parents.len() + 1);
     let mut node: &Value = doc;
     for part in parents {
@@ -133,12 +147,23 @@ fn apply_op(doc: &mut Value, op: &Op) -> Result<(), String> {
             return Err("path does not exist".into());
         }
     }
-    let key = decode_token(last);
-    let parent = PointerBuf::from_tokens(tokens.iter().map(String::as_str));
+    Ok((
+        PointerBuf::from_tokens(tokens.iter().map(String::as_str)),
+        node,
+    ))
+}
+
+/// A path's last segment resolved in its parent for operation `op`, as evanphx does: the canonical
+/// token, and for an existing key, its position and the object's length (see [`keep_key_order`]).
+fn resolve_last(
+    node: &Value,
+    op: &str,
+    key: String,
+) -> Result<(String, Option<(usize, usize)>), String> {
     let mut removed_at: Option<(usize, usize)> = None;
     let target: String = match node {
         Value::Object(m) => {
-            if op.op != "add" {
+            if op != "add" {
                 let Some(pos) = m.keys().position(|k| *k == key) else {
                     return Err("path does not exist".into());
                 };
@@ -148,7 +173,7 @@ fn apply_op(doc: &mut Value, op: &Op) -> Result<(), String> {
         }
         Value::Array(items) => {
             let len = items.len();
-            if op.op == "add" {
+            if op == "add" {
                 if key == "-" {
                     len.to_string()
                 } else {
@@ -170,9 +195,12 @@ fn apply_op(doc: &mut Value, op: &Op) -> Result<(), String> {
         }
         _ => return Err("path does not exist".into()),
     };
-    let mut path = parent.clone();
-    path.push_back(target.as_str());
-    let operation = match op.op.as_str() {
+    Ok((target, removed_at))
+}
+
+/// The resolved operation, as the `json-patch` crate takes it.
+fn canonical(op: &Op, path: PointerBuf) -> json_patch::PatchOperation {
+    match op.op.as_str() {
         "add" => json_patch::PatchOperation::Add(json_patch::AddOperation {
             path,
             value: op.value.clone(),
@@ -182,20 +210,20 @@ fn apply_op(doc: &mut Value, op: &Op) -> Result<(), String> {
             path,
             value: op.value.clone(),
         }),
-    };
-    json_patch::patch(doc, &[operation]).map_err(|e| e.kind.to_string())?;
-    if op.op == "remove" {
-        // serde_json's `remove` swaps the last key into the hole; Go keeps the order: move it back.
-        if let (Some((pos, len)), Some(Value::Object(m))) =
-            (removed_at, doc.pointer_mut(parent.as_str()))
-            && pos + 1 < len
-            && let Some(moved) = m.keys().nth(pos).cloned()
-            && let Some(v) = m.shift_remove(&moved)
-        {
-            m.insert(moved, v);
-        }
     }
-    Ok(())
+}
+
+/// After a `remove` of the key that was at `removed_at` (position, length) in the object at `parent`:
+/// serde_json's `remove` swaps the last key into the hole; Go keeps the order: move it back.
+fn keep_key_order(doc: &mut Value, parent: &PointerBuf, removed_at: Option<(usize, usize)>) {
+    if let (Some((pos, len)), Some(Value::Object(m))) =
+        (removed_at, doc.pointer_mut(parent.as_str()))
+        && pos + 1 < len
+        && let Some(moved) = m.keys().nth(pos).cloned()
+        && let Some(v) = m.shift_remove(&moved)
+    {
+        m.insert(moved, v);
+    }
 }
 
 #[cfg(test)]
