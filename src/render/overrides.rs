@@ -133,11 +133,43 @@ pub fn apply_rules(
     for &(index, rule_index) in rules {
         let policy = policies[index];
         let rule = &policy.rules[rule_index];
-        apply_overriders(&rule.overriders, object).map_err(|f| OverrideError {
-            policy: index,
-            pointer: pointer_in_policy(policy, rule_index, &f.at),
-            message: f.message,
-        })?;
+        let before = identity(object);
+        apply_overriders(&rule.overriders, object)
+            .and_then(|()| same_identity(&before, object))
+            .map_err(|f| OverrideError {
+                policy: index,
+                pointer: pointer_in_policy(policy, rule_index, &f.at),
+                message: f.message,
+            })?;
+    }
+    Ok(())
+}
+
+/// The fields that say which object this is.
+const IDENTITY: [(&str, &str); 4] = [
+    ("apiVersion", "/apiVersion"),
+    ("kind", "/kind"),
+    ("metadata.name", "/metadata/name"),
+    ("metadata.namespace", "/metadata/namespace"),
+];
+
+fn identity(object: &Value) -> [Option<Value>; 4] {
+    IDENTITY.map(|(_, pointer)| object.pointer(pointer).cloned())
+}
+
+/// An override may not turn the object into another one: a Secret overridden into a ConfigMap would
+/// be rendered (and diffed) unmasked, and Karmada would push an object its policies never selected.
+fn same_identity(before: &[Option<Value>; 4], object: &Value) -> Result<(), Failure> {
+    let after = identity(object);
+    for (i, (field, _)) in IDENTITY.iter().enumerate() {
+        if before[i] != after[i] {
+            return Err(Failure {
+                at: String::new(),
+                message: format!(
+                    "an override may not change `{field}` (it names the object; write another object instead)"
+                ),
+            });
+        }
     }
     Ok(())
 }
@@ -177,10 +209,15 @@ fn pointer_in_policy(policy: &OverridePolicy, rule: usize, at: &str) -> String {
         },
         None => 0,
     };
-    if rule < listed {
-        format!("/spec/overrideRules/{rule}/overriders/{at}")
+    let block = if rule < listed {
+        format!("/spec/overrideRules/{rule}/overriders")
     } else {
-        format!("/spec/overriders/{at}")
+        "/spec/overriders".to_owned()
+    };
+    if at.is_empty() {
+        block
+    } else {
+        format!("{block}/{at}")
     }
 }
 

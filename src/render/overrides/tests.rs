@@ -575,3 +575,35 @@ fn no_panics_on_odd_inputs() {
         }
     }
 }
+
+/// Issue #13: an override may not change what names the object (a Secret turned into a ConfigMap would
+/// be rendered unmasked); the error points at the rule's overriders.
+#[test]
+fn an_override_may_not_change_the_objects_identity() {
+    for (path, value) in [
+        ("/kind", "ConfigMap"),
+        ("/apiVersion", "v2"),
+        ("/metadata/name", "other"),
+        ("/metadata/namespace", "elsewhere"),
+    ] {
+        let op = policy(&format!(
+            r#"kind: OverridePolicy
+metadata: {{name: rename, namespace: default}}
+spec:
+  resourceSelectors: [{{apiVersion: v1, kind: Secret, name: token}}]
+  overrideRules:
+    - overriders:
+        plaintext: [{{path: "{path}", operator: replace, value: "{value}"}}]
+"#
+        ));
+        let mut secret = json!({"apiVersion": "v1", "kind": "Secret",
+            "metadata": {"namespace": "default", "name": "token"}, "data": {"t": "c2VjcmV0"}});
+        let e = apply(&[&op], &cluster("c", &[]), &mut secret).unwrap_err();
+        assert!(
+            e.message.contains("may not change"),
+            "{path}: {}",
+            e.message
+        );
+        assert_eq!(e.pointer, "/spec/overrideRules/0/overriders", "{path}");
+    }
+}
