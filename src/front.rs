@@ -15,6 +15,7 @@ pub mod schemas;
 pub mod template;
 pub mod validate;
 pub mod yaml;
+pub mod yaml11;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::model::{self, Model, resolve};

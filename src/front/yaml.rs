@@ -768,7 +768,7 @@ impl<'t> Loader<'t> {
                 let v = resolve_plain(&text);
                 // a copy made by an alias was warned about where its anchor is
                 if self.replay.is_none()
-                    && let Some(note) = yaml11_ambiguity(&text, &v)
+                    && let Some(note) = crate::front::yaml11::ambiguity(&text, &v)
                 {
                     self.diagnostics.push(Diagnostic::warning(
                         "ambiguous-scalar",
@@ -970,32 +970,6 @@ fn is_core_float(s: &str) -> bool {
         !e.is_empty() && all_digits(e)
     });
     mantissa_ok && exponent_ok && (mantissa.contains('.') || exponent.is_some())
-}
-
-/// What a YAML 1.1 reader (kubectl, Kubernetes' own YAML library) would make of a plain scalar that fanout
-/// reads differently.
-fn yaml11_ambiguity(text: &str, resolved: &Value) -> Option<&'static str> {
-    const BOOLS: [&str; 16] = [
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
-        "OFF",
-    ];
-    if BOOLS.contains(&text) {
-        return Some("is a string here but a boolean to YAML 1.1 readers such as kubectl");
-    }
-    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
-    if matches!(resolved, Value::Int(_)) && unsigned.len() > 1 && unsigned.starts_with('0') {
-        return Some("is a decimal number here but octal to YAML 1.1 readers such as kubectl");
-    }
-    if matches!(resolved, Value::Str(_))
-        && unsigned.contains('_')
-        && unsigned
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '_' || c == '.')
-        && unsigned.chars().next().is_some_and(|c| c.is_ascii_digit())
-    {
-        return Some("is a string here but a number to YAML 1.1 readers such as kubectl");
-    }
-    None
 }
 
 #[cfg(test)]
