@@ -36,8 +36,13 @@
 //!   negative `maxGroups` selects nothing (Karmada's code would slice out of range).
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 use std::fmt;
+
+mod group_score;
+mod group_search;
+
+use group_score::{RegionGroup, group_by_region};
+use group_search::{Group, select_groups};
 
 /// A cluster that passed the filters, as the selection sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -275,108 +280,6 @@ fn select_by_available(candidates: &[Candidate], count: usize, need: i32) -> Vec
     if fits(&picked) { picked } else { Vec::new() }
 }
 
-/// A region and its clusters in candidate order.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct RegionGroup {
-    name: String,
-    score: i64,
-    clusters: Vec<Candidate>,
-}
-
-/// `generateRegionInfo`: group the candidates by region (clusters without a region belong to none)
-/// and score each region.
-fn group_by_region(
-    candidates: &[Candidate],
-    replicas: i32,
-    mode: Mode,
-    region_min_groups: i32,
-    cluster_min_groups: i32,
-) -> Vec<RegionGroup> {
-    let mut by_name: BTreeMap<&str, Vec<Candidate>> = BTreeMap::new();
-    for candidate in candidates {
-        if let Some(region) = candidate.region.as_deref().filter(|r| !r.is_empty()) {
-            by_name.entry(region).or_default().push(candidate.clone());
-        }
-    }
-    by_name
-        .into_iter()
-        .map(|(name, clusters)| RegionGroup {
-            name: name.to_owned(),
-            score: group_score(
-                &clusters,
-                replicas,
-                mode,
-                region_min_groups,
-                cluster_min_groups,
-            ),
-            clusters,
-        })
-        .collect()
-}
-
-/// Karmada's weight unit for group scores: replicas count in thousands, the mean score in units.
-const WEIGHT_UNIT: i64 = 1000;
-
-/// `calcGroupScore`: the score of a group whose clusters are in candidate order.
-fn group_score(
-    clusters: &[Candidate],
-    replicas: i32,
-    mode: Mode,
-    group_min_groups: i32,
-    cluster_min_groups: i32,
-) -> i64 {
-    if mode == Mode::Duplicated {
-        // Clusters that can hold every replica count first, their mean score second.
-        let target = i64::from(replicas);
-        let valid: Vec<&Candidate> = clusters
-            .iter()
-            .filter(|c| i64::from(c.available) >= target)
-            .collect();
-        if valid.is_empty() {
-            return 0;
-        }
-        let count = valid.len() as i64;
-        let scores = valid.iter().fold(0i64, |sum, c| sum.wrapping_add(c.score));
-        return count.wrapping_mul(WEIGHT_UNIT).wrapping_add(scores / count);
-    }
-    // A group always has a cluster; Go would divide by zero on an empty one.
-    if clusters.is_empty() {
-        return 0;
-    }
-    let target = ceil_div_as_go(replicas, group_min_groups);
-    let wanted = i64::from(cluster_min_groups.max(group_min_groups));
-    let mut available = 0i64;
-    let mut scores = 0i64;
-    let mut taken = 0i64;
-    for cluster in clusters {
-        available = available.wrapping_add(i64::from(cluster.available));
-        scores = scores.wrapping_add(cluster.score);
-        taken += 1;
-        if taken >= wanted && available >= target {
-            break;
-        }
-    }
-    if available < target {
-        available
-            .wrapping_mul(WEIGHT_UNIT)
-            .wrapping_add(scores / clusters.len() as i64)
-    } else {
-        target
-            .wrapping_mul(WEIGHT_UNIT)
-            .wrapping_add(scores / taken)
-    }
-}
-
-/// `int64(math.Ceil(float64(replicas) / float64(groups)))` as Go computes it on amd64, where
-/// converting an infinite or NaN quotient gives `math.MinInt64` (webhook defaults make
-/// `groups >= 1`).
-fn ceil_div_as_go(replicas: i32, groups: i32) -> i64 {
-    if groups == 0 {
-        return i64::MIN;
-    }
-    (f64::from(replicas) / f64::from(groups)).ceil() as i64
-}
-
 /// `selectBestClustersByRegion`: choose regions, then the best cluster of each, then the best of
 /// the rest up to the cluster constraint's `maxGroups`.
 fn select_by_region(
@@ -424,134 +327,6 @@ fn select_by_region(
         selected.extend(rest.into_iter().take(more));
     }
     Ok(selected)
-}
-
-/// A group for [`select_groups`]: `value` counts its clusters, `weight` is its score.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Group {
-    name: String,
-    value: i64,
-    weight: i64,
-}
-
-/// A feasible combination found by the search, its groups in weight-desc/name-asc order.
-#[derive(Clone, Debug)]
-struct Path {
-    id: usize,
-    groups: Vec<Group>,
-    weight: i64,
-    value: i64,
-}
-
-impl Path {
-    /// Whether `shorter` has fewer groups and names the same groups as this path's first ones.
-    fn starts_with(&self, shorter: &Path) -> bool {
-        shorter.groups.len() < self.groups.len()
-            && shorter
-                .groups
-                .iter()
-                .zip(&self.groups)
-                .all(|(a, b)| a.name == b.name)
-    }
-}
-
-/// `selectGroups`: the best combination of groups whose size lies in `[min, max]` and whose values
-/// reach `target`, in weight-desc/name-asc order; empty when there is none.
-/// Like Karmada's, the search enumerates combinations: its cost grows exponentially with the
-/// number of regions.
-fn select_groups(mut groups: Vec<Group>, min: i64, max: i64, target: i64) -> Vec<Group> {
-    if groups.is_empty() {
-        return Vec::new();
-    }
-    groups.sort_by(|a, b| {
-        a.value
-            .cmp(&b.value)
-            .then_with(|| b.weight.cmp(&a.weight))
-            .then_with(|| a.name.cmp(&b.name))
-    });
-    let mut search = Search {
-        groups: &groups,
-        min,
-        max,
-        target,
-        path: Vec::new(),
-        found: Vec::new(),
-    };
-    search.walk(0, 0);
-    prioritize(search.found)
-        .map(|p| p.groups)
-        .unwrap_or_default()
-}
-
-/// The depth-first search of `findFeasiblePaths`, over groups sorted by value asc, weight desc,
-/// name asc.
-struct Search<'a> {
-    groups: &'a [Group],
-    min: i64,
-    max: i64,
-    target: i64,
-    /// Indices into `groups` of the combination being grown.
-    path: Vec<usize>,
-    found: Vec<Path>,
-}
-
-impl Search<'_> {
-    /// Grow the current combination with groups from `begin` on. Returns `true` when the search
-    /// must stop altogether (Karmada stops backtracking when every group is needed to reach `min`).
-    fn walk(&mut self, sum: i64, begin: usize) -> bool {
-        let length = self.path.len() as i64;
-        if sum >= self.target && length >= self.min && length <= self.max {
-            self.record();
-            return false;
-        }
-        if length >= self.max {
-            return false;
-        }
-        let all_needed = self.groups.len() as i64 == self.min;
-        for index in begin..self.groups.len() {
-            self.path.push(index);
-            let stop = self.walk(sum.wrapping_add(self.groups[index].value), index + 1);
-            if stop || all_needed {
-                return true;
-            }
-            self.path.pop();
-        }
-        false
-    }
-
-    fn record(&mut self) {
-        let mut groups: Vec<Group> = self.path.iter().map(|&i| self.groups[i].clone()).collect();
-        groups.sort_by(|a, b| b.weight.cmp(&a.weight).then_with(|| a.name.cmp(&b.name)));
-        let weight = groups
-            .iter()
-            .fold(0i64, |sum, g| sum.wrapping_add(g.weight));
-        let value = groups.iter().fold(0i64, |sum, g| sum.wrapping_add(g.value));
-        self.found.push(Path {
-            id: self.found.len() + 1,
-            groups,
-            weight,
-            value,
-        });
-    }
-}
-
-/// `prioritizePaths`: the path with the highest total weight, then the highest total value, then
-/// the earliest found; replaced, in ranking order, by any later path that is a strict prefix of it.
-fn prioritize(mut paths: Vec<Path>) -> Option<Path> {
-    paths.sort_by(|a, b| {
-        b.weight
-            .cmp(&a.weight)
-            .then_with(|| b.value.cmp(&a.value))
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    let mut paths = paths.into_iter();
-    let mut best = paths.next()?;
-    for path in paths {
-        if best.starts_with(&path) {
-            best = path;
-        }
-    }
-    Some(best)
 }
 
 #[cfg(test)]
