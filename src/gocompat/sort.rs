@@ -3,7 +3,7 @@
 //!
 //! Karmada sorts clusters with `sort.Sort`, which is not stable above 12 elements: clusters that compare
 //! equal end in an order that depends on the algorithm's exact steps, and that order decides which
-//! clusters receive replicas (Aggregated's prefix). [`go_sort`] gives the same permutation as Go for the
+//! clusters receive replicas (Aggregated's prefix). `go_sort` gives the same permutation as Go for the
 //! same input and the same `less`.
 //!
 //! Deliberately not here: `sort.Stable` and `sort.Slice` (Karmada's results do not depend on them), and
