@@ -25,7 +25,8 @@
 //!   two compiled revisions per cluster.
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
 //! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads (a pipeline of its own).
-//! - [`gocompat`]: what exists only to reproduce Go behaviour Karmada's results depend on.
+//! - [`gocompat`]: what exists only to reproduce Go behaviour Karmada's results depend on (Go's sort, the
+//!   FNV tie-break seed, yaml.v2 and JSON spelling, number formatting).
 //! - [`source`] and [`diagnostic`]: the vocabulary every stage speaks (files, spans, located problems).
 //!
 //! The commands themselves (`src/commands/`) belong to the binary: they call [`compile`] and the stages,

@@ -218,6 +218,47 @@ fn schedule_all(model: &Model) -> Vec<Decision> {
 }
 
 fn attach_dependencies(model: &Model, decisions: &mut [Decision]) -> Vec<Diagnostic> {
+    let (follows, diagnostics) = dependency_followers(model, decisions);
+    for (i, (clusters, required_by)) in follows {
+        let d = &mut decisions[i];
+        let mut all: BTreeSet<String> = clusters;
+        let rejected = match &d.outcome {
+            Outcome::Placed(p) => {
+                all.extend(p.targets.iter().map(|t| t.cluster.clone()));
+                p.rejected
+                    .iter()
+                    .filter(|r| !all.contains(&r.cluster))
+                    .cloned()
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        d.outcome = Outcome::Placed(Placed {
+            targets: all
+                .into_iter()
+                .map(|cluster| Target {
+                    cluster,
+                    replicas: None,
+                    completions: None,
+                })
+                .collect(),
+            rejected,
+            workload: false,
+            affinity_term: None,
+            skipped_terms: Vec::new(),
+            required_by: required_by.into_iter().collect(),
+        });
+    }
+    diagnostics
+}
+
+/// The objects that follow workloads, by resource index: the clusters they go to and the workloads that
+/// bring them.
+type Followers = BTreeMap<usize, (BTreeSet<String>, BTreeSet<ObjectRef>)>;
+
+/// What each placed workload with `propagateDeps` references: an object in the repository follows it to
+/// its clusters; a missing one is a warning at the reference.
+fn dependency_followers(model: &Model, decisions: &[Decision]) -> (Followers, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let index: BTreeMap<(&str, &str, Option<&str>, &str), usize> = model
         .resources
@@ -235,7 +276,7 @@ fn attach_dependencies(model: &Model, decisions: &mut [Decision]) -> Vec<Diagnos
             )
         })
         .collect();
-    let mut follows: BTreeMap<usize, (BTreeSet<String>, BTreeSet<ObjectRef>)> = BTreeMap::new();
+    let mut follows: Followers = BTreeMap::new();
     for d in decisions.iter() {
         let (Some(p), Outcome::Placed(placed)) = (d.policy, &d.outcome) else {
             continue;
@@ -269,37 +310,7 @@ fn attach_dependencies(model: &Model, decisions: &mut [Decision]) -> Vec<Diagnos
             }
         }
     }
-    for (i, (clusters, required_by)) in follows {
-        let d = &mut decisions[i];
-        let mut all: BTreeSet<String> = clusters;
-        let rejected = match &d.outcome {
-            Outcome::Placed(p) => {
-                all.extend(p.targets.iter().map(|t| t.cluster.clone()));
-                p.rejected
-                    .iter()
-                    .filter(|r| !all.contains(&r.cluster))
-                    .cloned()
-                    .collect()
-            }
-            _ => Vec::new(),
-        };
-        d.outcome = Outcome::Placed(Placed {
-            targets: all
-                .into_iter()
-                .map(|cluster| Target {
-                    cluster,
-                    replicas: None,
-                    completions: None,
-                })
-                .collect(),
-            rejected,
-            workload: false,
-            affinity_term: None,
-            skipped_terms: Vec::new(),
-            required_by: required_by.into_iter().collect(),
-        });
-    }
-    diagnostics
+    (follows, diagnostics)
 }
 
 fn schedule(
@@ -356,6 +367,9 @@ fn schedule(
     Outcome::Failed { error, rejected }
 }
 
+/// Why one affinity term failed: Karmada's error, and the clusters left out so far with their reasons.
+type TermFailure = (String, Vec<Rejection>);
+
 /// One scheduling attempt with one affinity term active (`affinities[0]` is the term, the rest its
 /// overflow tiers).
 fn schedule_term(
@@ -366,8 +380,45 @@ fn schedule_term(
     binding: &Binding,
     affinities: &[&ClusterAffinity],
     tiered: bool,
-) -> Result<Placed, (String, Vec<Rejection>)> {
+) -> Result<Placed, TermFailure> {
     let placement = &policy.placement;
+    let (mut candidates, mut rejected) =
+        feasible_clusters(model, capacities, resource, placement, binding, affinities)?;
+    let selected = select_by_spread(placement, binding, &mut candidates, &mut rejected)
+        .map_err(|e| (format!("failed to select clusters: {e}"), rejected.clone()))?;
+    let assigned = assign_replicas(
+        model,
+        resource,
+        placement,
+        binding,
+        &selected,
+        tiered,
+        &mut rejected,
+    )
+    .map_err(|e| (format!("failed to assign replicas: {e}"), rejected.clone()))?;
+    let targets = targets(resource, placement, binding, &assigned);
+    rejected.sort_by(|a, b| a.cluster.cmp(&b.cluster));
+    Ok(Placed {
+        targets,
+        rejected,
+        workload: binding.workload,
+        affinity_term: None,
+        skipped_terms: Vec::new(),
+        required_by: Vec::new(),
+    })
+}
+
+/// The filters over every cluster: the clusters that pass, each with its available replicas and
+/// overflow tier (in inventory order), and the rejected ones with their reasons; Karmada's
+/// `0/N clusters are available` error when none passes.
+fn feasible_clusters(
+    model: &Model,
+    capacities: &[Capacity],
+    resource: &Resource,
+    placement: &crate::model::Placement,
+    binding: &Binding,
+    affinities: &[&ClusterAffinity],
+) -> Result<(Vec<spread::Candidate>, Vec<Rejection>), TermFailure> {
     let mut rejected = Vec::new();
     let mut karmada_reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut taint_reasons: BTreeMap<String, usize> = BTreeMap::new();
@@ -427,7 +478,18 @@ fn schedule_term(
             rejected,
         ));
     }
-    spread::sort_candidates(&mut candidates);
+    Ok((candidates, rejected))
+}
+
+/// Candidate order and spread selection: sorts `candidates`, returns the selected clusters in
+/// Karmada's order and rejects the others.
+fn select_by_spread(
+    placement: &crate::model::Placement,
+    binding: &Binding,
+    candidates: &mut [spread::Candidate],
+    rejected: &mut Vec<Rejection>,
+) -> Result<Vec<spread::Candidate>, spread::SpreadError> {
+    spread::sort_candidates(candidates);
     let mode = match placement.scheduling {
         Scheduling::Duplicated => Mode::Duplicated,
         Scheduling::StaticWeight(_) => Mode::StaticWeight,
@@ -449,8 +511,7 @@ fn schedule_term(
             max_groups: s.max_groups,
         })
         .collect();
-    let selected = spread::select_clusters(&candidates, &constraints, binding.replicas, mode)
-        .map_err(|e| (format!("failed to select clusters: {e}"), rejected.clone()))?;
+    let selected = spread::select_clusters(candidates, &constraints, binding.replicas, mode)?;
     let chosen: BTreeSet<&str> = selected.iter().map(|c| c.name.as_str()).collect();
     for c in candidates
         .iter()
@@ -461,6 +522,19 @@ fn schedule_term(
             reason: "not selected by the spread constraints".into(),
         });
     }
+    Ok(selected)
+}
+
+/// Replica assignment over the selected clusters; rejects those that receive none.
+fn assign_replicas(
+    model: &Model,
+    resource: &Resource,
+    placement: &crate::model::Placement,
+    binding: &Binding,
+    selected: &[spread::Candidate],
+    tiered: bool,
+    rejected: &mut Vec<Rejection>,
+) -> Result<Vec<divide::TargetCluster>, divide::DivideError> {
     let strategy = match &placement.scheduling {
         Scheduling::Duplicated => Strategy::Duplicated,
         Scheduling::Aggregated => Strategy::Aggregated,
@@ -498,8 +572,7 @@ fn schedule_term(
         &divide_candidates,
         tiered,
         &resource.uid,
-    )
-    .map_err(|e| (format!("failed to assign replicas: {e}"), rejected.clone()))?;
+    )?;
     let landed: BTreeSet<&str> = assigned.iter().map(|t| t.name.as_str()).collect();
     for c in selected
         .iter()
@@ -510,10 +583,21 @@ fn schedule_term(
             reason: format!("no replicas assigned ({} available)", c.available),
         });
     }
+    Ok(assigned)
+}
+
+/// The targets of an assignment: replicas for workloads, and a Job's completions, divided over the
+/// clusters when Karmada divides them.
+fn targets(
+    resource: &Resource,
+    placement: &crate::model::Placement,
+    binding: &Binding,
+    assigned: &[divide::TargetCluster],
+) -> Vec<Target> {
     let divided = !matches!(placement.scheduling, Scheduling::Duplicated);
     let completions: BTreeMap<String, i32> = match binding.job_completions {
         Some(n) if divided && binding.replicas > 0 => {
-            divide::divide_completions(n, &assigned, &resource.uid)
+            divide::divide_completions(n, assigned, &resource.uid)
                 .into_iter()
                 .map(|t| (t.name, t.replicas))
                 .collect()
@@ -521,7 +605,7 @@ fn schedule_term(
         _ => BTreeMap::new(),
     };
     let workload = binding.workload;
-    let targets = assigned
+    assigned
         .iter()
         .map(|t| Target {
             cluster: t.name.clone(),
@@ -532,16 +616,7 @@ fn schedule_term(
                 completions.get(&t.name).copied()
             },
         })
-        .collect();
-    rejected.sort_by(|a, b| a.cluster.cmp(&b.cluster));
-    Ok(Placed {
-        targets,
-        rejected,
-        workload,
-        affinity_term: None,
-        skipped_terms: Vec::new(),
-        required_by: Vec::new(),
-    })
+        .collect()
 }
 
 fn reject(c: &Cluster, reason: String) -> Rejection {
@@ -593,32 +668,40 @@ fn filter(
             format!("untolerated taint `{t}`"),
         ));
     }
-    let tier = if affinities.is_empty() {
-        0
-    } else {
-        let mut first_reason = None;
-        let mut tier = None;
-        for (i, a) in affinities.iter().enumerate() {
-            match cluster_matches(c, a) {
-                Ok(()) => {
-                    tier = Some(i);
-                    break;
-                }
-                Err(why) => {
-                    first_reason.get_or_insert(why);
-                }
+    let tier = affinity_tier(c, affinities)?;
+    spread_properties(c, placement)?;
+    Ok(tier)
+}
+
+/// ClusterAffinity: the index of the first of `affinities` (the term, then its overflow tiers) the
+/// cluster matches; 0 when there is none.
+fn affinity_tier(c: &Cluster, affinities: &[&ClusterAffinity]) -> Result<usize, Rejected> {
+    if affinities.is_empty() {
+        return Ok(0);
+    }
+    let mut first_reason = None;
+    let mut tier = None;
+    for (i, a) in affinities.iter().enumerate() {
+        match cluster_matches(c, a) {
+            Ok(()) => {
+                tier = Some(i);
+                break;
+            }
+            Err(why) => {
+                first_reason.get_or_insert(why);
             }
         }
-        match tier {
-            Some(t) => t,
-            None => {
-                return Err(Rejected::Other(
-                    "cluster(s) did not match the placement cluster affinity constraint",
-                    first_reason.unwrap_or_default(),
-                ));
-            }
-        }
-    };
+    }
+    tier.ok_or_else(|| {
+        Rejected::Other(
+            "cluster(s) did not match the placement cluster affinity constraint",
+            first_reason.unwrap_or_default(),
+        )
+    })
+}
+
+/// SpreadConstraint: the cluster has the property each spread constraint spreads by.
+fn spread_properties(c: &Cluster, placement: &crate::model::Placement) -> Result<(), Rejected> {
     for s in &placement.spread_constraints {
         let missing = match s.spread_by_field.as_str() {
             "provider" if c.provider.is_none() => {
@@ -642,7 +725,7 @@ fn filter(
             ));
         }
     }
-    Ok(tier)
+    Ok(())
 }
 
 #[cfg(test)]
