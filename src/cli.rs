@@ -18,7 +18,7 @@ pub mod exit {
 #[derive(Debug, Parser)]
 #[command(
     name = "fanout",
-    version,
+    version = &*format!("{} (Kubernetes {})", env!("CARGO_PKG_VERSION"), fanout::front::schemas::KUBERNETES_VERSION).leak(),
     about = "A declarative GitOps compiler for multi-cluster Kubernetes: Karmada placement, offline",
     after_help = "Exit codes: 0 success, 1 differences found, 2 invalid input or unplaceable workload, 3 usage or I/O error."
 )]

@@ -23,6 +23,10 @@
 //!   field, e.g. a Karmada field fanout does not support) and `writeOnly: true` (a secret value,
 //!   never echoed in a message). yaml-language-server shows the same texts.
 //!
+//! Built-in Kubernetes kinds ([`kubernetes`]) are checked strictly on top of `resource.schema.json`,
+//! each kind's validator compiled the first time an object of that kind is seen. `resource.schema.json` refers to `kubernetes.schema.json` for
+//! editors; here that reference is an empty schema, and [`Schemas::validate`] dispatches itself.
+//!
 //! It does not check what a schema cannot express (references between documents, cluster names
 //! that exist, `maxGroups >= minGroups`, ...): later stages do. It does not know where a pointer
 //! is in the source file: the caller maps pointers to spans.
@@ -30,10 +34,13 @@
 use std::collections::BTreeMap;
 
 use jsonschema::Validator;
-use serde_json::Value;
+use serde_json::{Value, json};
 
+mod kubernetes;
 mod messages;
 mod pointer;
+
+pub use kubernetes::KUBERNETES_VERSION;
 
 use pointer::compare_pointers;
 
@@ -157,6 +164,10 @@ impl Schemas {
                         .iter()
                         .map(|(name, document)| (format!("{BASE_URI}{name}"), document)),
                 )
+                // built-in kinds are dispatched by `validate`, one lazily compiled validator per kind
+                .and_then(|builder| {
+                    builder.add(format!("{BASE_URI}{}", kubernetes::FILE), json!({}))
+                })
                 .and_then(|builder| builder.prepare())
                 .unwrap_or_else(|e| panic!("embedded schemas do not register: {e}"));
             SchemaKind::ALL
@@ -180,18 +191,50 @@ impl Schemas {
         }
     }
 
-    /// Every violation of `kind`'s schema by `instance`, sorted by pointer and de-duplicated.
+    /// Every violation of `kind`'s schema by `instance`, sorted by pointer and de-duplicated. A
+    /// [`SchemaKind::Resource`] of a built-in API group is also checked against its kind's strict
+    /// schema (Kubernetes [`KUBERNETES_VERSION`]).
     pub fn validate(&self, kind: SchemaKind, instance: &Value) -> Vec<SchemaError> {
         let mut errors = Vec::new();
-        for error in self.validators[&kind].iter_errors(instance) {
-            self.convert(&error, instance, &mut errors);
+        self.collect(&self.validators[&kind], instance, &mut errors);
+        if kind == SchemaKind::Resource {
+            self.builtin(instance, &mut errors);
         }
-        errors.sort_by(|a, b| {
-            compare_pointers(&a.pointer, &b.pointer).then_with(|| a.message.cmp(&b.message))
-        });
-        errors.dedup();
-        errors
+        finish(errors)
     }
+
+    /// The checks of a built-in kind: `apiVersion` and `kind` name a kind Kubernetes serves when the
+    /// API group is built in, and the object follows that kind's schema.
+    fn builtin(&self, instance: &Value, errors: &mut Vec<SchemaError>) {
+        let (Some(api_version), Some(kind)) = (
+            instance.get("apiVersion").and_then(Value::as_str),
+            instance.get("kind").and_then(Value::as_str),
+        ) else {
+            return;
+        };
+        let kubernetes = kubernetes::get();
+        self.collect(kubernetes.builtin(), instance, errors);
+        if let Some(validator) = kubernetes.kind(api_version, kind) {
+            self.collect(validator, instance, errors);
+        }
+    }
+
+    /// Every violation of one validator, converted.
+    fn collect(&self, validator: &Validator, instance: &Value, errors: &mut Vec<SchemaError>) {
+        for error in validator.iter_errors(instance) {
+            self.convert(&error, instance, errors);
+        }
+    }
+}
+
+/// Sorted by pointer (then message), de-duplicated: two schemas that say the same about the same
+/// place say it once.
+fn finish(mut errors: Vec<SchemaError>) -> Vec<SchemaError> {
+    errors.sort_by(|a, b| {
+        compare_pointers(&a.pointer, &b.pointer).then_with(|| a.message.cmp(&b.message))
+    });
+    errors.dedup();
+    errors
 }
 
 #[cfg(test)]

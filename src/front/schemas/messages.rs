@@ -13,7 +13,7 @@ use jsonschema::{JsonType, ValidationError};
 use serde_json::{Map, Value};
 
 use super::pointer::{escape_segment, key_of, percent_decode};
-use super::{BASE_URI, SchemaError, Schemas};
+use super::{BASE_URI, SchemaError, Schemas, kubernetes};
 
 impl Schemas {
     /// Turns one validator error into friendly errors (several for several unknown keys).
@@ -44,6 +44,28 @@ impl Schemas {
                 }
                 return;
             }
+            // `additionalProperties: false` without `properties`: every key is unknown
+            ValidationErrorKind::FalseSchema
+                if error
+                    .schema_path()
+                    .as_str()
+                    .ends_with("/additionalProperties")
+                    && root.pointer(&pointer).is_some_and(Value::is_object) =>
+            {
+                for key in root
+                    .pointer(&pointer)
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flat_map(Map::keys)
+                {
+                    out.push(SchemaError {
+                        pointer: format!("{pointer}/{}", escape_segment(key)),
+                        message: format!("unknown field `{key}`"),
+                        key: Some(key.clone()),
+                    });
+                }
+                return;
+            }
             ValidationErrorKind::Not { .. } | ValidationErrorKind::FalseSchema => {
                 let key = key_of(root, &pointer);
                 let message = text("errorMessage")
@@ -60,18 +82,19 @@ impl Schemas {
                 return;
             }
             ValidationErrorKind::Type { kind } => {
-                // the schema's own order ("string or number"), else the validator's
+                // the schema's own order ("string or number"), else the validator's; a null that is
+                // also allowed is not worth naming (Kubernetes' schemas allow it for every optional
+                // field: "expected an integer", not "expected an integer or null")
                 let declared = schema
                     .and_then(|s| s.get("type"))
                     .and_then(Value::as_array)
                     .map(|types| {
-                        let names: Vec<&str> = types
+                        let names: Vec<JsonType> = types
                             .iter()
                             .filter_map(Value::as_str)
                             .filter_map(|name| JsonType::from_str(name).ok())
-                            .map(type_phrase)
                             .collect();
-                        names.join(" or ")
+                        phrase_types(&names)
                     })
                     .filter(|names| !names.is_empty());
                 let expected = declared.unwrap_or_else(|| expected_types(kind));
@@ -187,7 +210,11 @@ impl Schemas {
         let (file, fragment) = location.as_str().strip_prefix(BASE_URI)?.split_once('#')?;
         let fragment = percent_decode(fragment);
         let (parent, _keyword) = fragment.rsplit_once('/')?;
-        self.documents.get(file)?.pointer(parent)?.as_object()
+        let document = match file {
+            kubernetes::FILE => &*kubernetes::loaded()?.document,
+            _ => self.documents.get(file)?,
+        };
+        document.pointer(parent)?.as_object()
     }
 }
 
@@ -207,8 +234,18 @@ fn type_phrase(kind: JsonType) -> &'static str {
 fn expected_types(kind: &TypeKind) -> String {
     match kind {
         TypeKind::Single(kind) => type_phrase(*kind).to_string(),
-        TypeKind::Multiple(set) => set.iter().map(type_phrase).collect::<Vec<_>>().join(" or "),
+        TypeKind::Multiple(set) => phrase_types(&set.iter().collect::<Vec<_>>()),
     }
+}
+
+/// "a string or a number"; null is left out when anything else is allowed.
+fn phrase_types(types: &[JsonType]) -> String {
+    let named: Vec<&str> = types
+        .iter()
+        .filter(|&&t| t != JsonType::Null || types.len() == 1)
+        .map(|&t| type_phrase(t))
+        .collect();
+    named.join(" or ")
 }
 
 /// The type of a value, as a phrase.

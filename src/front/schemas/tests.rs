@@ -108,17 +108,18 @@ fn every_relative_reference_names_an_existing_definition() {
             _ => {}
         }
     }
-    let documents: BTreeMap<&str, Value> = FILES
+    let mut documents: BTreeMap<&str, Value> = FILES
         .iter()
         .map(|(name, text)| (*name, serde_json::from_str(text).unwrap()))
         .collect();
+    documents.insert(kubernetes::FILE, (*kubernetes::get().document).clone());
     let mut refs = Vec::new();
     for (name, document) in &documents {
         walk(document, name, &mut refs);
     }
     assert!(refs.len() > 50);
     for (file, target) in refs {
-        let (target_file, pointer) = target.split_once('#').unwrap();
+        let (target_file, pointer) = target.split_once('#').unwrap_or((&target, ""));
         let target_file = if target_file.is_empty() {
             file.as_str()
         } else {
@@ -208,14 +209,14 @@ fn full_karmada_policies_validate() {
 fn kubernetes_resources_validate() {
     assert_valid(SchemaKind::Resource, &live_deployment());
     let others = [
-        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}, "spec": {"ports": [{"port": 80}], "anything": {"goes": true}}}),
+        json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"}, "spec": {"ports": [{"port": 80, "targetPort": "http"}], "type": "ClusterIP"}}),
         json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "db"}, "type": "Opaque", "data": {"url": "cG9zdGdyZXM6Ly9kYg==", "empty": ""}, "stringData": {"user": "web"}}),
         json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"a": "1"}, "binaryData": {"b": "AAEC"}}),
         json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"}, "spec": {"parallelism": 2, "completions": 4, "activeDeadlineSeconds": 60, "suspend": true, "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "j", "image": "busybox"}]}}}}),
         json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"}, "spec": {"schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": {"spec": {"restartPolicy": "OnFailure", "containers": [{"name": "c", "image": "busybox"}]}}}}}}),
         json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "p", "image": "busybox"}], "ephemeralContainers": [{"name": "debug", "image": "busybox", "targetContainerName": "p"}]}}),
         json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "i"}, "spec": {"tls": [{"hosts": ["a.example"], "secretName": "a-tls"}], "rules": []}}),
-        json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "d"}, "spec": {"template": {"spec": {"containers": [{"name": "d", "image": "agent"}]}}}}),
+        json!({"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "d"}, "spec": {"selector": {"matchLabels": {"a": "d"}}, "template": {"spec": {"containers": [{"name": "d", "image": "agent"}]}}}}),
         json!({"apiVersion": "acme.dev/v1", "kind": "Widget", "metadata": {"name": "w"}, "spec": {"replicas": "many"}}),
     ];
     for resource in &others {

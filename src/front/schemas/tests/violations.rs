@@ -410,11 +410,19 @@ fn pod_spec_and_container_typos_are_caught() {
         &format!("{spec}/volumes/3/persistentVolumeClaim"),
         json!({"name": "web-data"}),
     );
+    let found = errors(SchemaKind::Resource, &claim);
+    assert_eq!(found.len(), 2, "{found:#?}");
     assert_error(
-        &single(SchemaKind::Resource, &claim),
+        &found[0],
         &format!("{spec}/volumes/3/persistentVolumeClaim"),
         "missing field `claimName`",
         None,
+    );
+    assert_error(
+        &found[1],
+        &format!("{spec}/volumes/3/persistentVolumeClaim/name"),
+        "unknown field `name`",
+        Some("name"),
     );
 }
 
@@ -440,7 +448,7 @@ fn workload_fields_fanout_reads_are_typed() {
             ("/spec/suspend", "expected a boolean, found a string"),
         ]
     );
-    let cron = json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"}, "spec": {"jobTemplate": {"spec": {}}}});
+    let cron = json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"}, "spec": {"schedule": "@daily", "jobTemplate": {"spec": {}}}});
     assert_error(
         &single(SchemaKind::Resource, &cron),
         "/spec/jobTemplate/spec",
