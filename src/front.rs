@@ -61,9 +61,9 @@ pub fn analyse(
     }
     let (objects, found) = classify::classify(documents);
     diagnostics.extend(found);
-    let (objects, found) = validate::validate(objects, schemas);
-    diagnostics.extend(found);
-    let (mut model, found) = resolve::resolve(&objects);
+    let validated = validate::validate(objects, schemas, &schemas::CustomResources::default());
+    diagnostics.extend(validated.diagnostics);
+    let (mut model, found) = resolve::resolve(&validated.objects);
     diagnostics.extend(found);
     let (templated, found) = template::expand(
         sources,
@@ -72,6 +72,7 @@ pub fn analyse(
         limits.yaml,
         limits.template_fuel,
         schemas,
+        &validated.custom,
     );
     diagnostics.extend(found);
     if !templated.is_empty() {

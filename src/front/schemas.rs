@@ -23,8 +23,9 @@
 //!   field, e.g. a Karmada field fanout does not support) and `writeOnly: true` (a secret value,
 //!   never echoed in a message). yaml-language-server shows the same texts.
 //!
-//! Built-in Kubernetes kinds ([`kubernetes`]) are checked strictly on top of `resource.schema.json`,
-//! each kind's validator compiled the first time an object of that kind is seen. `resource.schema.json` refers to `kubernetes.schema.json` for
+//! Built-in Kubernetes kinds ([`kubernetes`]) and the custom resources of a repository's CRDs ([`crd`])
+//! are checked strictly on top of `resource.schema.json`, each kind's validator compiled the first time
+//! an object of that kind is seen. `resource.schema.json` refers to `kubernetes.schema.json` for
 //! editors; here that reference is an empty schema, and [`Schemas::validate`] dispatches itself.
 //!
 //! It does not check what a schema cannot express (references between documents, cluster names
@@ -36,10 +37,12 @@ use std::collections::BTreeMap;
 use jsonschema::Validator;
 use serde_json::{Value, json};
 
+pub mod crd;
 mod kubernetes;
 mod messages;
 mod pointer;
 
+pub use crd::CustomResources;
 pub use kubernetes::KUBERNETES_VERSION;
 
 use pointer::compare_pointers;

@@ -20,7 +20,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::front::classify::{self, Class};
-use crate::front::schemas::Schemas;
+use crate::front::schemas::{CustomResources, Schemas};
 use crate::front::{memory, validate, yaml};
 use crate::model::resolve;
 use crate::model::{Cluster, ObjectRef, Resource};
@@ -237,6 +237,7 @@ pub fn expand(
     limits: yaml::Limits,
     fuel: u64,
     schemas: &Schemas,
+    custom: &CustomResources,
 ) -> (Vec<Resource>, Vec<Diagnostic>) {
     let budget = Budget::new(fuel, limits.max_file_bytes);
     let mut resources = Vec::new();
@@ -276,9 +277,10 @@ pub fn expand(
             diagnostics.extend(parsed.diagnostics);
             let (objects, found) = classify::classify(parsed.documents);
             diagnostics.extend(found);
-            let (objects, found) = validate::validate(objects, schemas);
-            diagnostics.extend(found);
-            let (kept, others): (Vec<_>, Vec<_>) = objects
+            let validated = validate::validate(objects, schemas, custom);
+            diagnostics.extend(validated.diagnostics);
+            let (kept, others): (Vec<_>, Vec<_>) = validated
+                .objects
                 .into_iter()
                 .partition(|o| o.class == Class::Resource);
             for o in others {
