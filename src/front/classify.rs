@@ -35,12 +35,37 @@ pub struct Object {
 }
 
 impl Object {
+    /// The object as JSON, as `kubectl` would send it: a number with no fractional part is an integer
+    /// (`replicas: 3.0` is `3`; kubectl's YAML-to-JSON conversion writes it so, and JSON Schema's
+    /// `integer` accepts it), so every reader sees the integer.
     pub fn json(&self) -> serde_json::Value {
-        self.node.to_json()
+        let mut json = self.node.to_json();
+        integral_numbers(&mut json);
+        json
     }
 
     pub fn namespace(&self) -> Option<&str> {
         self.node.get("metadata")?.get("namespace")?.as_str()
+    }
+}
+
+/// Every float with no fractional part that fits an `i64` (or a `u64`) becomes that integer.
+fn integral_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value as Json;
+    match value {
+        Json::Number(n) => {
+            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0) {
+                let two_63 = -(i64::MIN as f64);
+                if (-two_63..two_63).contains(&f) {
+                    *value = Json::from(f as i64);
+                } else if (0.0..2.0 * two_63).contains(&f) {
+                    *value = Json::from(f as u64);
+                }
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Json::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
     }
 }
 
@@ -205,6 +230,20 @@ mod tests {
         assert_eq!(
             classes,
             vec![Class::Cluster, Class::ShortForm, Class::Resource]
+        );
+    }
+
+    #[test]
+    fn integral_floats_are_integers() {
+        let (objects, _) = run(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {replicas: 3.0, a: [-2.0, 0.5, 1e3, 9223372036854775808.0, 1e30]}\n",
+        );
+        let json = objects[0].json();
+        assert_eq!(json["spec"]["replicas"], serde_json::json!(3));
+        assert!(json["spec"]["replicas"].is_i64());
+        assert_eq!(
+            json["spec"]["a"],
+            serde_json::json!([-2, 0.5, 1000, 9_223_372_036_854_775_808_u64, 1e30])
         );
     }
 
