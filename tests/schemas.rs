@@ -131,6 +131,18 @@ fn both_validators_reject_the_same_mistakes() {
             serde_json::json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i", "resources": {"requests": {"cpu": "4 cores"}}}]}}),
         ),
         (
+            SchemaKind::Resource,
+            serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {"replicaz": 5, "selector": {}, "template": {"spec": {"containers": [{"name": "c"}]}}}}),
+        ),
+        (
+            SchemaKind::Resource,
+            serde_json::json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [{"port": 2_147_483_648_i64}]}}),
+        ),
+        (
+            SchemaKind::Resource,
+            serde_json::json!({"apiVersion": "apps/v1", "kind": "Deploymnet", "metadata": {"name": "d"}}),
+        ),
+        (
             SchemaKind::MulticloudDeployment,
             serde_json::json!({"apiVersion": "fanout.dev/v1alpha1", "kind": "MulticloudDeployment", "metadata": {"name": "Web"}, "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "i"}]}}}}),
         ),
