@@ -152,6 +152,7 @@ impl Default for Schemas {
 impl Schemas {
     /// Compiles the embedded schemas. Panics if one does not compile: that is a bug in fanout.
     pub fn new() -> Schemas {
+        kubernetes::prefetch();
         let documents: BTreeMap<&'static str, Value> = FILES
             .iter()
             .map(|(name, text)| {

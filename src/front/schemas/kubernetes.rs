@@ -1,8 +1,8 @@
 //! The built-in Kubernetes kinds: `schema/kubernetes.schema.json`, the strict schema of every kind of
 //! the Kubernetes version [`KUBERNETES_VERSION`] names (vendored by `schema/vendor-kubernetes.py`).
 //!
-//! The document is large (767 definitions), so nothing of it is compiled up front: it is parsed the
-//! first time an object of any kind is checked, and each kind's validator is compiled the first time an
+//! The document is large (767 definitions), so nothing of it is compiled up front: it is parsed on a
+//! thread of its own as soon as a [`super::Schemas`] is made ([`prefetch`]), and each kind's validator is compiled the first time an
 //! object of that kind is checked, then kept for the rest of the process (shared by every
 //! [`super::Schemas`] and every thread). The binary embeds the document without its descriptions
 //! (`build.rs`); editors read the file itself.
@@ -52,6 +52,14 @@ struct Kind {
 /// The loaded document, if something has loaded it (error messages read it).
 pub(super) fn loaded() -> Option<&'static Kubernetes> {
     LOADED.get()
+}
+
+/// Starts parsing the document on a thread of its own, unless it is parsed already: the ~10 ms it
+/// takes overlap with reading the repository, before the first object is validated.
+pub(super) fn prefetch() {
+    if LOADED.get().is_none() {
+        std::thread::spawn(get);
+    }
 }
 
 /// The document, parsed on first use. Panics if the embedded file is broken: a bug in fanout (a unit
