@@ -25,7 +25,8 @@
 //!   two compiled revisions per cluster.
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
 //! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads (a pipeline of its own).
-//! - [`source`] and [`diagnostic`]: the vocabulary every stage speaks (files, spans, located problems).
+//! - [`source`] and [`diagnostic`]: the vocabulary every stage speaks (files, spans, located problems;
+//!   printed with Secret values masked, see [`front::classify::secret_values`]).
 //!
 //! The commands themselves (`src/commands/`) belong to the binary: they call [`compile`] and the stages,
 //! print, and map outcomes to exit codes.
