@@ -170,7 +170,8 @@ impl Masks {
             let Some(file) = self.lines.get(&span.file) else {
                 continue;
             };
-            for (_, segments) in file.range(span.start.line..=span.end.line) {
+            let last = span.end.line.max(span.start.line);
+            for (_, segments) in file.range(span.start.line..=last) {
                 for s in segments {
                     local.extend(values(&s.text));
                 }

@@ -172,3 +172,27 @@ fn messages_lose_the_values_they_quote() {
     );
     assert_eq!(masks.message("a `b", &[at(2, 1, 2)]), "a `b");
 }
+
+proptest::proptest! {
+    /// Any text, however broken, is masked without a panic, and a line's columns stay within it.
+    #[test]
+    fn any_text_is_masked_without_panicking(
+        body in "([ \t\\-:{}\\[\\],'\"#a-zé]{0,12}(data|stringData|kind|Secret)?\n){0,12}",
+    ) {
+        let text = format!("kind: Secret\n{body}");
+        let mut sources = Sources::default();
+        sources.add(SourceFile {
+            rel_path: "s.yaml".into(),
+            display_path: "s.yaml".into(),
+            text: text.clone(),
+        });
+        let masks = Masks::new(&sources);
+        for (i, line) in lines(&text).enumerate() {
+            let (shown, ranges) = masks.line(F, i as u32 + 1, line);
+            let width = shown.chars().count() as u32;
+            for col in 1..=line.chars().count() as u32 + 1 {
+                proptest::prop_assert!(column(&ranges, col) <= width + 1);
+            }
+        }
+    }
+}
