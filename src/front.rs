@@ -55,7 +55,10 @@ pub fn analyse(
     let parsed: Vec<yaml::Parsed> = (plain.par_iter())
         .map(|&id| yaml::parse(id, &sources.get(id).text, limits.yaml))
         .collect();
-    for parsed in parsed {
+    for (&id, parsed) in plain.iter().zip(parsed) {
+        if !diagnostic::has_errors(&parsed.diagnostics) {
+            sources.set_secret_values(id, classify::secret_values(&parsed.documents));
+        }
         diagnostics.extend(parsed.diagnostics);
         documents.extend(parsed.documents);
     }

@@ -27,7 +27,8 @@
 //! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads (a pipeline of its own).
 //! - [`gocompat`]: what exists only to reproduce Go behaviour Karmada's results depend on (Go's sort, the
 //!   FNV tie-break seed, yaml.v2 and JSON spelling, number formatting).
-//! - [`source`] and [`diagnostic`]: the vocabulary every stage speaks (files, spans, located problems).
+//! - [`source`] and [`diagnostic`]: the vocabulary every stage speaks (files, spans, located problems;
+//!   printed with Secret values masked, see [`front::classify::secret_values`]).
 //!
 //! The commands themselves (`src/commands/`) belong to the binary: they call [`compile`] and the stages,
 //! print, and map outcomes to exit codes.

@@ -219,6 +219,169 @@ fn secret_values_never_reach_any_output() {
     );
 }
 
+/// A value that must never be printed.
+const CANARY: &str = "CANARY-3141";
+
+/// Write `files` into a copy of the example, run `validate` (text and JSON), `plan`, `render` and
+/// `render --diff`, and check that no output holds the canary or any of `hidden`, while every output
+/// still names each of `located` (`path`, line, column) and says `code` (text outputs name the
+/// place as `path:line:col`; the JSON one in `file`, `line` and `column`).
+fn secret_stays_hidden(
+    files: &[(&str, &str)],
+    code: &str,
+    located: &[(&str, u32, u32)],
+    hidden: &[&str],
+) {
+    let (_tmp, repo) = example();
+    for (path, body) in files {
+        fs::write(repo.join(path), body).unwrap();
+    }
+    let commands: [&[&str]; 5] = [
+        &["validate", "."],
+        &["validate", ".", "--output", "json"],
+        &["plan", "."],
+        &["render", "."],
+        &["render", ".", "--diff"],
+    ];
+    for args in commands {
+        let out = fanout(args, &repo);
+        let all = text(&out);
+        for secret in hidden.iter().chain([&CANARY]) {
+            assert!(
+                !all.contains(secret),
+                "`{args:?}` printed `{secret}`:\n{all}"
+            );
+        }
+        if args.contains(&"json") {
+            let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+            let diagnostics = json["diagnostics"].as_array().unwrap();
+            for &(file, line, column) in located {
+                assert!(
+                    diagnostics.iter().any(|d| d["file"] == file
+                        && d["line"] == line
+                        && d["column"] == column
+                        && d["code"] == code),
+                    "{file}:{line}:{column} [{code}] not in {all}"
+                );
+            }
+        } else {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains(&format!("[{code}]")), "`{args:?}`: {all}");
+            for &(file, line, column) in located {
+                let place = format!("--> {file}:{line}:{column}\n");
+                assert!(stderr.contains(&place), "`{args:?}` lacks {place}{all}");
+            }
+        }
+    }
+}
+
+/// A Secret in the `payments` namespace with the given top-level fields after its metadata.
+fn secret(name: &str, fields: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  namespace: payments\n{fields}"
+    )
+}
+
+#[test]
+fn invalid_base64_in_data_is_located_not_printed() {
+    let body = secret("b64", "data:\n  token: CANARY-3141!!\n");
+    secret_stays_hidden(
+        &[("apps/payments/b64.yaml", &body)],
+        "schema",
+        &[("apps/payments/b64.yaml", 7, 10)],
+        &[],
+    );
+}
+
+#[test]
+fn duplicate_key_in_string_data_is_located_not_printed() {
+    let body = secret(
+        "dup",
+        "stringData:\n  password: CANARY-3141\n  password: CANARY-3141-again\n",
+    );
+    secret_stays_hidden(
+        &[("apps/payments/dup.yaml", &body)],
+        "yaml",
+        &[("apps/payments/dup.yaml", 8, 3)],
+        &[],
+    );
+}
+
+#[test]
+fn ambiguous_scalar_warnings_on_secret_values_hide_the_value() {
+    // a warning only: `plan` and `render` succeed and print it
+    let body = secret(
+        "flags",
+        "stringData:\n  password: CANARY-3141\n  enabled: on\n  pin: 3_141_592\n",
+    );
+    secret_stays_hidden(
+        &[("apps/payments/flags.yaml", &body)],
+        "ambiguous-scalar",
+        &[
+            ("apps/payments/flags.yaml", 8, 12),
+            ("apps/payments/flags.yaml", 9, 8),
+        ],
+        &["3_141_592", "`on`", "enabled: on"],
+    );
+}
+
+#[test]
+fn secret_inside_a_list_is_masked() {
+    let body = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: listed, namespace: payments}\n  stringData: {password: CANARY-3141, enabled: yes}\n";
+    secret_stays_hidden(
+        &[("apps/payments/list.yaml", body)],
+        "ambiguous-scalar",
+        &[("apps/payments/list.yaml", 7, 48)],
+        &["`yes`"],
+    );
+}
+
+#[test]
+fn template_error_on_a_secret_value_line_is_masked() {
+    let body = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: templated\n  namespace: payments\nstringData:\n  password: CANARY-3141-{{ cluster.nmae }}\n";
+    secret_stays_hidden(
+        &[("platform/secret.yaml.j2", body)],
+        "template",
+        &[("platform/secret.yaml.j2", 7, 28)],
+        &[],
+    );
+}
+
+#[test]
+fn warning_in_a_templates_rendering_is_masked() {
+    let body = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: templated\n  namespace: payments\nstringData:\n  password: {{ cluster.name }}-CANARY-3141\n  enabled: on\n";
+    secret_stays_hidden(
+        &[("platform/secret.yaml.j2", body)],
+        "ambiguous-scalar",
+        &[("platform/secret.yaml.j2 (rendered for aws-eu-1)", 8, 12)],
+        &["`on`"],
+    );
+}
+
+#[test]
+fn yaml_syntax_error_inside_secret_data_is_masked() {
+    let tab = secret(
+        "tab",
+        "stringData:\n  user: CANARY-3141\n\tpassword: CANARY-3141\n",
+    );
+    let indent = secret(
+        "indent",
+        "data:\n  token: Q0FOQVJZ\n    other: CANARY-3141\n",
+    );
+    secret_stays_hidden(
+        &[
+            ("apps/payments/tab.yaml", &tab),
+            ("apps/payments/indent.yaml", &indent),
+        ],
+        "yaml",
+        &[
+            ("apps/payments/tab.yaml", 7, 9),
+            ("apps/payments/indent.yaml", 8, 10),
+        ],
+        &["Q0FOQVJZ"],
+    );
+}
+
 #[test]
 fn stdout_prints_one_clusters_stream_and_writes_nothing() {
     let (_tmp, repo) = example();

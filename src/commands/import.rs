@@ -35,6 +35,10 @@ pub fn run(files: &[std::path::PathBuf], out_dir: Option<&Path>) -> i32 {
             &sources.get(id).text,
             fanout::front::yaml::Limits::default(),
         );
+        if !diagnostic::has_errors(&parsed.diagnostics) {
+            let secrets = fanout::front::classify::secret_values(&parsed.documents);
+            sources.set_secret_values(id, secrets);
+        }
         problems.extend(parsed.diagnostics);
         objects.extend(parsed.documents.iter().map(|d| d.root.to_json()));
     }

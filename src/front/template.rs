@@ -273,6 +273,9 @@ pub fn expand(
                 text,
             });
             let parsed = yaml::parse(id, &sources.get(id).text, limits);
+            if !crate::diagnostic::has_errors(&parsed.diagnostics) {
+                sources.set_secret_values(id, classify::secret_values(&parsed.documents));
+            }
             diagnostics.extend(parsed.diagnostics);
             let (objects, found) = classify::classify(parsed.documents);
             diagnostics.extend(found);
