@@ -141,6 +141,11 @@ pub struct Placement {
     /// With the webhook defaults applied (empty field and label → `cluster`, minGroups 0 → 1).
     pub spread_constraints: Vec<api::SpreadConstraint>,
     pub scheduling: Scheduling,
+    /// Whether spread constraints choose among the candidates. Karmada ignores them for selection
+    /// (`shouldIgnoreSpreadConstraint`) under static weighting: Divided and Weighted with no
+    /// `weightPreference`, or with a non-empty `staticWeightList` and no `dynamicWeight`. A
+    /// `weightPreference: {}` still selects, then divides equally. The spread filter applies either way.
+    pub spread_selects: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

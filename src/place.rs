@@ -492,8 +492,10 @@ fn select_by_spread(
     spread::sort_candidates(candidates);
     let mode = match placement.scheduling {
         Scheduling::Duplicated => Mode::Duplicated,
-        Scheduling::StaticWeight(_) => Mode::StaticWeight,
-        Scheduling::Aggregated | Scheduling::DynamicWeight => Mode::Divided,
+        _ if !placement.spread_selects => Mode::StaticWeight,
+        Scheduling::StaticWeight(_) | Scheduling::Aggregated | Scheduling::DynamicWeight => {
+            Mode::Divided
+        }
     };
     let constraints: Vec<spread::SpreadConstraint> = placement
         .spread_constraints

@@ -16,79 +16,83 @@ fn err(o: &Object, pointer: &str, message: impl Into<String>) -> Diagnostic {
     Diagnostic::error("invalid", o.node.span_at(pointer), message)
 }
 
-/// Label-selector requirements: valid keys and values, values present exactly for `In`/`NotIn`.
-pub fn label_selector(o: &Object, s: &api::LabelSelector, at: &str) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// Why Kubernetes' `LabelSelectorAsSelector` refuses a label selector (an invalid key or value, `In`/
+/// `NotIn` without values, `Exists`/`DoesNotExist` with values, another operator), if it does: the JSON
+/// pointer of the offending part inside the selector, and why. Karmada's webhook never checks label
+/// selectors: such a selector is admitted and matches nothing.
+pub fn label_selector_problem(s: &api::LabelSelector) -> Option<(String, String)> {
     for (k, v) in &s.match_labels {
-        let here = format!(
-            "{at}/matchLabels/{}",
-            k.replace('~', "~0").replace('/', "~1")
-        );
-        if let Err(why) = names::label_key(k) {
-            out.push(Diagnostic::error("invalid", o.node.key_span_at(&here), why));
-        }
-        if let Err(why) = names::label_value(v) {
-            out.push(err(o, &here, why));
+        let at = format!("/matchLabels/{}", k.replace('~', "~0").replace('/', "~1"));
+        if let Err(why) = names::label_key(k).and_then(|()| names::label_value(v)) {
+            return Some((at, why));
         }
     }
     for (i, r) in s.match_expressions.iter().enumerate() {
-        out.extend(requirement(
-            o,
-            r,
-            &format!("{at}/matchExpressions/{i}"),
-            true,
-        ));
-    }
-    out
-}
-
-fn requirement(o: &Object, r: &api::Requirement, at: &str, label: bool) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    if label && let Err(why) = names::label_key(&r.key) {
-        out.push(err(o, &format!("{at}/key"), why));
-    }
-    match r.operator.as_str() {
-        "In" | "NotIn" if r.values.is_empty() => out.push(err(
-            o,
-            &format!("{at}/values"),
-            format!("operator `{}` needs at least one value", r.operator),
-        )),
-        "Exists" | "DoesNotExist" if !r.values.is_empty() => out.push(err(
-            o,
-            &format!("{at}/values"),
-            format!("operator `{}` takes no values", r.operator),
-        )),
-        "Gt" | "Lt" if label => out.push(err(
-            o,
-            &format!("{at}/operator"),
-            format!(
-                "operator `{}` is not allowed in a label selector",
-                r.operator
-            ),
-        )),
-        "Gt" | "Lt" if r.values.len() != 1 || r.values[0].parse::<i64>().is_err() => out.push(err(
-            o,
-            &format!("{at}/values"),
-            format!("operator `{}` needs exactly one integer value", r.operator),
-        )),
-        "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" => {}
-        other => out.push(err(
-            o,
-            &format!("{at}/operator"),
-            format!("unknown operator `{other}`"),
-        )),
-    }
-    if label {
+        let at = format!("/matchExpressions/{i}");
+        if let Err(why) = names::label_key(&r.key) {
+            return Some((format!("{at}/key"), why));
+        }
+        match r.operator.as_str() {
+            "In" | "NotIn" if r.values.is_empty() => {
+                let why = format!("operator `{}` needs at least one value", r.operator);
+                return Some((format!("{at}/values"), why));
+            }
+            "Exists" | "DoesNotExist" if !r.values.is_empty() => {
+                let why = format!("operator `{}` takes no values", r.operator);
+                return Some((format!("{at}/values"), why));
+            }
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            other => {
+                let why = format!("`{other}` is not a label selector operator");
+                return Some((format!("{at}/operator"), why));
+            }
+        }
         for (j, v) in r.values.iter().enumerate() {
             if let Err(why) = names::label_value(v) {
-                out.push(err(o, &format!("{at}/values/{j}"), why));
+                return Some((format!("{at}/values/{j}"), why));
             }
         }
     }
-    out
+    None
 }
 
-/// A Karmada ClusterAffinity: label selector rules, field selector keys Karmada's scheduler reads.
+/// A label selector Karmada admits but that can match nothing: a warning, located at the selector.
+pub fn label_selector(o: &Object, s: &api::LabelSelector, at: &str) -> Vec<Diagnostic> {
+    label_selector_problem(s)
+        .map(|(inner, why)| {
+            Diagnostic::warning(
+                "matches-nothing",
+                o.node.span_at(&format!("{at}{inner}")),
+                format!(
+                    "this label selector is invalid ({why}); Karmada admits it and it matches nothing"
+                ),
+            )
+        })
+        .into_iter()
+        .collect()
+}
+
+/// A field-selector requirement as Karmada's webhook checks it in a cluster affinity
+/// (`ValidatePolicyFieldSelector`): key `provider`, `region` or `zone`, operator `In` or `NotIn`.
+/// Values are not checked (an `In` without values matches no cluster).
+fn field_requirement(r: &api::Requirement) -> Option<String> {
+    if !matches!(r.key.as_str(), "provider" | "region" | "zone") {
+        return Some(format!(
+            "unsupported key `{}`, must be `provider`, `region`, or `zone`",
+            r.key
+        ));
+    }
+    if !matches!(r.operator.as_str(), "In" | "NotIn") {
+        return Some(format!(
+            "unsupported operator `{}`, must be `In` or `NotIn`",
+            r.operator
+        ));
+    }
+    None
+}
+
+/// A Karmada ClusterAffinity as the webhook checks it (`ValidateClusterAffinity`): field-selector keys
+/// and operators are errors; an invalid label selector is admitted and only warned about.
 pub fn affinity(o: &Object, a: &api::ClusterAffinity, at: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some(ls) = &a.label_selector {
@@ -96,45 +100,64 @@ pub fn affinity(o: &Object, a: &api::ClusterAffinity, at: &str) -> Vec<Diagnosti
     }
     if let Some(fs) = &a.field_selector {
         for (i, r) in fs.match_expressions.iter().enumerate() {
-            let here = format!("{at}/fieldSelector/matchExpressions/{i}");
-            if !matches!(r.key.as_str(), "provider" | "region" | "zone") {
+            if let Some(why) = field_requirement(r) {
                 out.push(err(
                     o,
-                    &format!("{here}/key"),
-                    format!(
-                        "field selector key `{}` is not one of `provider`, `region`, `zone`",
-                        r.key
-                    ),
+                    &format!("{at}/fieldSelector/matchExpressions/{i}"),
+                    why,
                 ));
             }
-            out.extend(requirement(o, r, &here, false));
         }
     }
     out
 }
 
-/// A Kubernetes toleration.
-pub fn toleration(o: &Object, t: &api::Toleration, at: &str) -> Vec<Diagnostic> {
+/// A `staticWeightList` target: Karmada's webhook checks nothing there, so whatever cannot match is a
+/// warning, never an error.
+pub fn weight_target(o: &Object, a: &api::ClusterAffinity, at: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if !t.key.is_empty()
-        && let Err(why) = names::label_key(&t.key)
-    {
-        out.push(err(o, &format!("{at}/key"), why));
+    if let Some(ls) = &a.label_selector {
+        out.extend(label_selector(o, ls, &format!("{at}/labelSelector")));
     }
-    match t.operator.as_str() {
-        "Exists" if !t.value.is_empty() => out.push(err(
-            o,
-            &format!("{at}/value"),
-            "a toleration with operator `Exists` takes no value",
-        )),
-        "" | "Equal" if t.key.is_empty() => out.push(err(
-            o,
-            &format!("{at}/operator"),
-            "a toleration without a key must use operator `Exists`",
-        )),
-        _ => {}
+    if let Some(fs) = &a.field_selector {
+        for (i, r) in fs.match_expressions.iter().enumerate() {
+            if let Some(why) = field_requirement(r) {
+                out.push(Diagnostic::warning(
+                    "matches-nothing",
+                    o.node
+                        .span_at(&format!("{at}/fieldSelector/matchExpressions/{i}")),
+                    format!("{why}: Karmada admits it here and the rule matches no cluster"),
+                ));
+            }
+        }
     }
     out
+}
+
+/// A cluster toleration as Karmada's webhook checks it (`validateClusterTolerations`): only `Lt` and
+/// `Gt` are refused. Anything else is admitted and matched as Kubernetes matches tolerations; what can
+/// tolerate nothing is warned about.
+pub fn toleration(o: &Object, t: &api::Toleration, at: &str) -> Vec<Diagnostic> {
+    let warn = |pointer: &str, message: String| {
+        Diagnostic::warning("tolerates-nothing", o.node.span_at(pointer), message)
+    };
+    match t.operator.as_str() {
+        "Lt" | "Gt" => vec![err(
+            o,
+            &format!("{at}/operator"),
+            format!(
+                "operator `{}` is not supported in cluster tolerations (Karmada allows ``, `Exists` and `Equal`)",
+                t.operator
+            ),
+        )],
+        "" | "Equal" | "Exists" => Vec::new(),
+        other => vec![warn(
+            &format!("{at}/operator"),
+            format!(
+                "`{other}` is not a toleration operator; Karmada admits it and it tolerates no taint"
+            ),
+        )],
+    }
 }
 
 /// Karmada's spread-constraint validation (`pkg/util/validation`), after webhook defaults.
@@ -150,11 +173,16 @@ pub fn spread(o: &Object, constraints: &[api::SpreadConstraint], at: &str) -> Ve
                 "`spreadByField` and `spreadByLabel` cannot both be set",
             ));
         }
-        if !s.spread_by_label.is_empty() {
+        if s.min_groups < 0 || s.max_groups < 0 {
+            let which = if s.min_groups < 0 {
+                "minGroups"
+            } else {
+                "maxGroups"
+            };
             out.push(err(
                 o,
-                &format!("{here}/spreadByLabel"),
-                "`spreadByLabel` is accepted by Karmada's API but its scheduler cannot select by it; use `spreadByField`",
+                &format!("{here}/{which}"),
+                format!("`{which}` lower than 0 is not allowed"),
             ));
         }
         if !s.spread_by_field.is_empty() && fields.insert(s.spread_by_field.clone(), i).is_some() {
@@ -343,11 +371,23 @@ pub fn short_form(o: &Object, sf: &ShortForm, inventory: &[String]) -> Vec<Diagn
         }
     }
     for (i, t) in spec.placement.tolerations.iter().enumerate() {
-        out.extend(toleration(
-            o,
-            t,
-            &format!("/spec/placement/tolerations/{i}"),
-        ));
+        // fanout's own kind is strict: an operator that tolerates nothing is an error here.
+        if !matches!(t.operator.as_str(), "" | "Equal" | "Exists" | "Lt" | "Gt") {
+            out.push(err(
+                o,
+                &format!("/spec/placement/tolerations/{i}/operator"),
+                format!(
+                    "`{}` is not a toleration operator (`Equal` or `Exists`)",
+                    t.operator
+                ),
+            ));
+        } else {
+            out.extend(toleration(
+                o,
+                t,
+                &format!("/spec/placement/tolerations/{i}"),
+            ));
+        }
     }
     for (i, r) in spec.placement.labels.iter().enumerate() {
         let req = api::Requirement {
@@ -359,12 +399,15 @@ pub fn short_form(o: &Object, sf: &ShortForm, inventory: &[String]) -> Vec<Diagn
                 .map(shortform::Values::to_vec)
                 .unwrap_or_default(),
         };
-        out.extend(requirement(
-            o,
-            &req,
-            &format!("/spec/placement/labels/{i}"),
-            true,
-        ));
+        // fanout's own kind is strict: a rule that could match nothing is an error here.
+        let selector = api::LabelSelector {
+            match_expressions: vec![req],
+            ..Default::default()
+        };
+        if let Some((inner, why)) = label_selector_problem(&selector) {
+            let inner = inner.trim_start_matches("/matchExpressions/0");
+            out.push(err(o, &format!("/spec/placement/labels/{i}{inner}"), why));
+        }
     }
     if let Some(spread) = &spec.placement.spread {
         for (name, groups) in [("regions", spread.regions), ("clusters", spread.clusters)] {

@@ -12,10 +12,11 @@ use crate::diagnostic::Diagnostic;
 use crate::front::classify::{Class, Object};
 use crate::model::api;
 use crate::model::checks;
+use crate::model::names;
 use crate::model::shortform::ShortForm;
 use crate::model::{self, Affinity, Model, ObjectRef, Origin, Placement, Scheduling};
 use serde::de::DeserializeOwned;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Build the model from schema-valid objects. Every problem is reported; the model is only usable when
 /// no diagnostic is an error.
@@ -392,6 +393,49 @@ impl Resolver {
             .collect()
     }
 
+    /// A term's overflow tiers as Karmada's webhook checks them (`ValidateOverflowAffinities`): only
+    /// beside a non-empty inline affinity, each named by a label key unique within the term.
+    fn overflow(&mut self, o: &Object, term: &api::ClusterAffinityTerm, here: &str) {
+        if term.overflow_affinities.is_empty() {
+            return;
+        }
+        let a = &term.affinity;
+        let inline_empty = a.cluster_names.is_empty()
+            && a.exclude.is_empty()
+            && a.label_selector.is_none()
+            && a.field_selector.is_none();
+        if inline_empty {
+            self.error(
+                o,
+                &format!("{here}/overflowAffinities"),
+                "overflowAffinities can only be used together with the inline ClusterAffinity",
+            );
+        }
+        let mut names = BTreeSet::from([term.affinity_name.clone()]);
+        for (j, overflow) in term.overflow_affinities.iter().enumerate() {
+            let at = format!("{here}/overflowAffinities/{j}");
+            let name = o
+                .node
+                .at_pointer(&format!("{at}/affinityName"))
+                .and_then(|(_, n)| n.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            if let Err(why) = names::label_key(&name) {
+                self.error(
+                    o,
+                    &format!("{at}/affinityName"),
+                    format!("`affinityName` must be a label key: {why}"),
+                );
+            } else if !names.insert(name) {
+                self.error(
+                    o,
+                    &format!("{at}/affinityName"),
+                    "overflow affinity name must be unique and must not duplicate the primary group's affinityName",
+                );
+            }
+            self.diagnostics.extend(checks::affinity(o, overflow, &at));
+        }
+    }
+
     fn placement(&mut self, o: &Object, p: &api::Placement, at: &str) -> Placement {
         let affinity = match (&p.cluster_affinity, p.cluster_affinities.is_empty()) {
             (Some(a), true) => {
@@ -408,6 +452,12 @@ impl Resolver {
                             o,
                             &here,
                             "every `clusterAffinities` term needs an `affinityName`",
+                        );
+                    } else if let Err(why) = names::label_key(&term.affinity_name) {
+                        self.error(
+                            o,
+                            &format!("{here}/affinityName"),
+                            format!("`affinityName` must be a label key: {why}"),
                         );
                     } else if let Some(first) = seen.insert(term.affinity_name.clone(), i) {
                         self.diagnostics.push(
@@ -426,13 +476,7 @@ impl Resolver {
                     }
                     self.diagnostics
                         .extend(checks::affinity(o, &term.affinity, &here));
-                    for (j, overflow) in term.overflow_affinities.iter().enumerate() {
-                        self.diagnostics.extend(checks::affinity(
-                            o,
-                            overflow,
-                            &format!("{here}/overflowAffinities/{j}"),
-                        ));
-                    }
+                    self.overflow(o, term, &here);
                 }
                 Affinity::Terms(p.cluster_affinities.clone())
             }
@@ -492,7 +536,7 @@ impl Resolver {
                         Some(w) if !w.dynamic_weight.is_empty() => Scheduling::DynamicWeight,
                         Some(w) => {
                             for (i, rule) in w.static_weight_list.iter().enumerate() {
-                                self.diagnostics.extend(checks::affinity(
+                                self.diagnostics.extend(checks::weight_target(
                                     o,
                                     &rule.target_cluster,
                                     &format!("{at}/replicaScheduling/weightPreference/staticWeightList/{i}/targetCluster"),
@@ -505,7 +549,28 @@ impl Resolver {
                 }
             }
         };
+        if !matches!(
+            scheduling,
+            Scheduling::Aggregated | Scheduling::DynamicWeight
+        ) {
+            for (i, term) in p.cluster_affinities.iter().enumerate() {
+                if !term.overflow_affinities.is_empty() {
+                    self.error(
+                        o,
+                        &format!("{at}/clusterAffinities/{i}/overflowAffinities"),
+                        "overflowAffinities can only be used together with dynamic weight or aggregated scheduling",
+                    );
+                }
+            }
+        }
+        let spread_selects = match (&scheduling, &p.replica_scheduling) {
+            (Scheduling::StaticWeight(list), Some(rs)) => {
+                rs.weight_preference.is_some() && list.is_empty()
+            }
+            _ => true,
+        };
         Placement {
+            spread_selects,
             affinity,
             tolerations: p.cluster_tolerations.clone(),
             spread_constraints,
