@@ -51,6 +51,9 @@ pub fn run(repo: &Path, output: Format, workloads: &[String]) -> i32 {
             if failed == 1 { "" } else { "s" }
         );
         exit::INVALID
+    } else if diagnostic::has_errors(&notes) {
+        // e.g. an override naming a cluster the workload cannot land on: render would refuse it
+        exit::INVALID
     } else {
         exit::OK
     }

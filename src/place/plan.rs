@@ -224,8 +224,9 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
     out
 }
 
-/// Overrides (short-form or OverridePolicy rules with explicit `clusterNames`) that name a cluster the
-/// resource did not land on: they have no effect, which is worth a warning.
+/// Short-form overrides that name a cluster the workload did not land on: an error when the filters
+/// leave that cluster out (the seed's rule: only clusters the placement selects may be overridden), a
+/// warning when it was selected but given no replicas (the override merely has no effect).
 pub fn idle_overrides(model: &Model, decisions: &[Decision]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut generated: HashMap<&ObjectRef, Vec<&OverridePolicy>> = HashMap::new();
@@ -249,16 +250,43 @@ pub fn idle_overrides(model: &Model, decisions: &[Decision]) -> Vec<Diagnostic> 
                     continue;
                 };
                 for (j, name) in target.cluster_names.iter().enumerate() {
-                    if !landed.contains(name.as_str()) {
-                        out.push(Diagnostic::warning(
-                            "idle-override",
-                            op.origin.span_at(&format!("/spec/overrides/{i}/clusters/{j}")),
-                            format!("override for cluster `{name}` has no effect: `{}` is not placed there", r.id),
-                        ));
+                    if landed.contains(name.as_str()) {
+                        continue;
                     }
+                    let span = op
+                        .origin
+                        .span_at(&format!("/spec/overrides/{i}/clusters/{j}"));
+                    // Only the clusters the placement selects may be overridden: one the filters
+                    // leave out is an error; one selected but given no replicas only idles.
+                    let filtered = (p.rejected.iter())
+                        .find(|x| x.cluster == *name)
+                        .filter(|x| !is_division_outcome(&x.reason));
+                    out.push(match filtered {
+                        Some(x) => Diagnostic::error(
+                            "override-cluster",
+                            span,
+                            format!(
+                                "override for cluster `{name}`, where `{}` cannot be placed: {}",
+                                r.id, x.reason
+                            ),
+                        )
+                        .with_note("an override may only name clusters the workload may be placed on"),
+                        None => Diagnostic::warning(
+                            "idle-override",
+                            span,
+                            format!("override for cluster `{name}` has no effect: `{}` is not placed there", r.id),
+                        ),
+                    });
                 }
             }
         }
     }
     out
+}
+
+/// Whether a rejection comes from choosing among clusters that passed the filters (spread selection or
+/// replica division) rather than from the filters themselves.
+fn is_division_outcome(reason: &str) -> bool {
+    reason.starts_with("not selected by the spread constraints")
+        || reason.starts_with("no replicas assigned")
 }
