@@ -7,7 +7,8 @@
 //! `selfLink`, `ownerReferences`, `generateName` and deletion marks; annotations such as
 //! `deployment.kubernetes.io/revision` and `kubectl.kubernetes.io/last-applied-configuration`, and labels and
 //! annotations of Karmada (`*.karmada.io/`) or of the tool that applied the object (Helm release, Argo CD
-//! tracking id, Flux `kustomize.toolkit.fluxcd.io/` labels); for Jobs the generated `spec.selector` and the
+//! tracking id and, on the workload itself, its `app.kubernetes.io/instance` tracking label, Flux
+//! `kustomize.toolkit.fluxcd.io/` labels); for Jobs the generated `spec.selector` and the
 //! `controller-uid` / `job-name` labels. Fields the API server fills with their default are dropped only when
 //! they equal that default (`progressDeadlineSeconds: 600`, `revisionHistoryLimit: 10`, the 25% / 25% rolling
 //! update, `dnsPolicy: ClusterFirst`, `schedulerName: default-scheduler`, `terminationGracePeriodSeconds:
@@ -165,6 +166,11 @@ const DROPPED_KEYS: [&str; 10] = [
     "argocd.argoproj.io/tracking-id",
     "kustomize.toolkit.fluxcd.io/name",
 ];
+
+/// The label Argo CD tracks the objects of an Application by (its default tracking method) and sets when
+/// it syncs. Dropped from the workload's own labels only: Helm charts put the same key on pods and in
+/// selectors, where a Deployment's selector depends on it.
+const ARGO_CD_INSTANCE_LABEL: &str = "app.kubernetes.io/instance";
 
 /// Labels the Job controller puts on a Job and its pods.
 const JOB_LABELS: [&str; 4] = [
@@ -478,9 +484,10 @@ fn clean_metadata(meta: &Map<String, Value>, is_job: bool, top: bool) -> Map<Str
         }
         match (key.as_str(), value) {
             ("labels" | "annotations", Value::Object(m)) => {
+                let tracking = |k: &str| top && key == "labels" && k == ARGO_CD_INSTANCE_LABEL;
                 let kept: Map<String, Value> = m
                     .iter()
-                    .filter(|(k, _)| !dropped_key(k, is_job))
+                    .filter(|(k, _)| !dropped_key(k, is_job) && !tracking(k))
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
                 if !kept.is_empty() {

@@ -1018,6 +1018,33 @@ fn lifecycle_fields_description_and_tool_labels() {
 }
 
 #[test]
+fn argo_cd_tracking_label_is_dropped_from_the_workload_only() {
+    // Argo CD sets it on what it syncs: the Deployment, not its pods; the pods do not gain it.
+    let mut live = deployment(json!({"selector": {"matchLabels": {NAME_LABEL: "web"}}}));
+    live["metadata"]["labels"] = json!({"app.kubernetes.io/instance": "shop-web", "team": "shop"});
+    live["spec"]["template"]["metadata"]["labels"] = json!({NAME_LABEL: "web", "team": "shop"});
+    let imported = import(&[live]).unwrap().remove(0);
+    assert_eq!(imported.warnings, Vec::<String>::new());
+    assert!(!imported.yaml.contains("instance"), "{}", imported.yaml);
+    let (short, workload) = expand(&imported);
+    assert_eq!(at(&short, "/metadata/labels"), &json!({"team": "shop"}));
+    assert_eq!(
+        at(&workload, "/metadata/labels"),
+        &json!({NAME_LABEL: "web", "team": "shop"})
+    );
+
+    // A Helm chart puts the same key on the pods and in the selector: there it stays.
+    let helm = json!({"app.kubernetes.io/instance": "shop-web", NAME_LABEL: "nginx"});
+    let mut live = live_with_selector(json!({"matchLabels": helm}), helm.clone());
+    live["metadata"]["labels"] = helm.clone();
+    let imported = import(std::slice::from_ref(&live)).unwrap().remove(0);
+    let (short, workload) = expand(&imported);
+    assert_eq!(at(&short, "/metadata/labels"), &Value::Null);
+    assert_eq!(at(&workload, "/spec/selector"), at(&live, "/spec/selector"));
+    assert_eq!(at(&workload, "/spec/template/metadata/labels"), &helm);
+}
+
+#[test]
 fn a_different_name_label_is_reported() {
     let mut live = deployment(json!({"selector": {"matchLabels": {NAME_LABEL: "web"}}}));
     live["metadata"]["labels"] = json!({NAME_LABEL: "storefront"});
