@@ -28,7 +28,8 @@
 //! What it cannot express is never dropped silently: it comes back as a warning naming the field (a
 //! non-default `strategy`, `ttlSecondsAfterFinished`, a Job's `manualSelector`, a Deployment selector that
 //! is missing or malformed — the live Deployment must then be recreated —, pod labels the short form adds,
-//! `finalizers`, ...). Warnings are also written as comments at the top of the file.
+//! `finalizers`, ...). Warnings are also written as comments at the top of the file, which starts with a
+//! yaml-language-server modeline only when the caller says where the schemas are ([`Options`]).
 //!
 //! What it refuses, as [`ImportError`]s naming the object: any kind but `apps/v1` Deployment and
 //! `batch/v1` Job, a missing name, a name that is not a DNS-1123 label (the short form needs one), a pod
@@ -45,8 +46,8 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 use std::fmt;
 
-/// One imported workload: its short-form YAML text (with a yaml-language-server modeline comment and a
-/// comment naming what it came from) and warnings.
+/// One imported workload: its short-form YAML text (with a comment naming what it came from, after a
+/// yaml-language-server modeline when [`Options::schema_dir`] is given) and warnings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Imported {
     /// The short form's kind: `MulticloudDeployment` or `MulticloudJob`.
@@ -90,21 +91,13 @@ impl fmt::Display for ImportError {
 impl std::error::Error for ImportError {}
 
 /// How the produced files refer to the JSON Schemas.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Options {
-    /// The `schema/` folder as seen from the written file, for the yaml-language-server modeline.
-    pub schema_dir: String,
-}
-
-/// Where `schema/` is from `apps/<name>/workload.yaml`, the layout the documentation uses.
-pub const DEFAULT_SCHEMA_DIR: &str = "../../schema";
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            schema_dir: DEFAULT_SCHEMA_DIR.to_owned(),
-        }
-    }
+    /// Where fanout's `schema/` folder is, as seen from the written file: a relative path
+    /// (`../../schema`) or a URL. Each file then starts with a yaml-language-server modeline naming its
+    /// schema there. `None` (the default): no modeline, since a path that does not resolve in the user's
+    /// repository would only make editors report a missing schema.
+    pub schema_dir: Option<String>,
 }
 
 /// Objects (JSON values, `List`s expanded here) → short forms, with the default [`Options`]. Deployments
@@ -363,11 +356,14 @@ fn import_one(object: &Value, options: &Options) -> Result<Imported, Vec<String>
         Kind::Job => (shortform::JOB_KIND, SchemaKind::MulticloudJob),
     };
     let namespace = namespace.unwrap_or_else(|| "default".to_owned());
-    let mut yaml = format!(
-        "# yaml-language-server: $schema={}/{}\n",
-        options.schema_dir.trim_end_matches('/'),
-        schema_file(schema)
-    );
+    let mut yaml = String::new();
+    if let Some(dir) = &options.schema_dir {
+        yaml.push_str(&format!(
+            "# yaml-language-server: $schema={}/{}\n",
+            dir.trim_end_matches('/'),
+            schema_file(schema)
+        ));
+    }
     yaml.push_str(&format!(
         "# imported by `fanout import` from {api_version} {kind_text} {namespace}/{name}\n"
     ));

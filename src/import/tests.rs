@@ -281,8 +281,7 @@ status:
   uncountedTerminatedPods: {}
 "#;
 
-const EXPECTED_DEPLOYMENT: &str = r#"# yaml-language-server: $schema=../../schema/multiclouddeployment.schema.json
-# imported by `fanout import` from apps/v1 Deployment shop/web
+const EXPECTED_DEPLOYMENT: &str = r#"# imported by `fanout import` from apps/v1 Deployment shop/web
 # no placement: every cluster runs the whole workload; add `spec.placement` and `spec.scheduling` to choose
 # warning: the pod template gains label(s) `team=shop` (the short form labels its pods with the workload's labels): applying it rolls out new pods
 apiVersion: fanout.dev/v1alpha1
@@ -365,8 +364,7 @@ spec:
         emptyDir: {}
 "#;
 
-const EXPECTED_JOB: &str = r#"# yaml-language-server: $schema=../../schema/multicloudjob.schema.json
-# imported by `fanout import` from batch/v1 Job analytics/report
+const EXPECTED_JOB: &str = r#"# imported by `fanout import` from batch/v1 Job analytics/report
 # no placement: every cluster runs the whole workload; add `spec.placement` and `spec.scheduling` to choose
 # warning: the pod template gains label(s) `app.kubernetes.io/name=report` (the short form labels its pods with the workload's labels and `app.kubernetes.io/name`); a Job's pod template cannot change, so delete the live Job before the rendered one is applied
 # warning: `spec.ttlSecondsAfterFinished` (`86400`) cannot be expressed in the short form and was left out: the finished Job is no longer deleted automatically
@@ -1141,16 +1139,31 @@ fn pull_policy_defaults_follow_the_image_tag() {
 }
 
 #[test]
-fn the_schema_folder_is_an_option() {
-    let options = Options {
-        schema_dir: "../schema/".into(),
-    };
-    let imported = import_with(&read(LIVE_JOB), &options).unwrap().remove(0);
+fn a_schema_modeline_only_where_the_schemas_are_known() {
+    // By default no modeline: a path to `schema/` would not resolve in the user's repository.
+    let imported = one(LIVE_JOB);
     assert!(
-        imported
-            .yaml
-            .starts_with("# yaml-language-server: $schema=../schema/multicloudjob.schema.json\n")
+        imported.yaml.starts_with("# imported by `fanout import`"),
+        "{}",
+        imported.yaml
     );
+    assert!(!imported.yaml.contains("yaml-language-server"));
+    for (dir, modeline) in [
+        (
+            "../schema/",
+            "# yaml-language-server: $schema=../schema/multicloudjob.schema.json\n",
+        ),
+        (
+            "https://example.com/fanout/schema",
+            "# yaml-language-server: $schema=https://example.com/fanout/schema/multicloudjob.schema.json\n",
+        ),
+    ] {
+        let options = Options {
+            schema_dir: Some(dir.into()),
+        };
+        let with = import_with(&read(LIVE_JOB), &options).unwrap().remove(0);
+        assert_eq!(with.yaml, format!("{modeline}{}", imported.yaml));
+    }
 }
 
 #[test]
@@ -1202,7 +1215,7 @@ proptest! {
                             "spec": spec, "items": items});
         if let Ok(imported) = import(&[object]) {
             for i in imported {
-                prop_assert!(i.yaml.starts_with("# yaml-language-server"));
+                prop_assert!(i.yaml.starts_with("# imported by `fanout import`"));
             }
         }
     }
