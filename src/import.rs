@@ -7,7 +7,8 @@
 //! `selfLink`, `ownerReferences`, `generateName` and deletion marks; annotations such as
 //! `deployment.kubernetes.io/revision` and `kubectl.kubernetes.io/last-applied-configuration`, and labels and
 //! annotations of Karmada (`*.karmada.io/`) or of the tool that applied the object (Helm release, Argo CD
-//! tracking id, Flux `kustomize.toolkit.fluxcd.io/` labels); for Jobs the generated `spec.selector` and the
+//! tracking id and, on the workload itself, its `app.kubernetes.io/instance` tracking label, Flux
+//! `kustomize.toolkit.fluxcd.io/` labels); for Jobs the generated `spec.selector` and the
 //! `controller-uid` / `job-name` labels. Fields the API server fills with their default are dropped only when
 //! they equal that default (`progressDeadlineSeconds: 600`, `revisionHistoryLimit: 10`, the 25% / 25% rolling
 //! update, `dnsPolicy: ClusterFirst`, `schedulerName: default-scheduler`, `terminationGracePeriodSeconds:
@@ -17,13 +18,18 @@
 //! What it maps: `replicas`, `paused`, the pod-template `kubectl.kubernetes.io/restartedAt` annotation
 //! (`restartedAt`), Job `parallelism`, `completions`, `activeDeadlineSeconds` (`timeoutSeconds`),
 //! `backoffLimit`, `suspend`, the pod `restartPolicy`, and the `fanout.dev/description` annotation. Workload
-//! labels go to `metadata.labels`, pod labels that differ from them to the template. The result has no
-//! placement (every cluster) and no `scheduling` (`Duplicated`): each cluster runs what the live object ran.
+//! labels go to `metadata.labels`, pod labels that differ from them to the template. A Deployment selector
+//! other than the short form's `app.kubernetes.io/name: <name>` is kept as `spec.selector` (a selector
+//! cannot change), and then the pods keep their labels as they are, name label or not: the rendered
+//! Deployment has the live selector and the live pod labels (plus any workload label the pods lack, with a
+//! warning). The result has no placement (every cluster) and no `scheduling` (`Duplicated`): each cluster
+//! runs what the live object ran.
 //!
 //! What it cannot express is never dropped silently: it comes back as a warning naming the field (a
-//! non-default `strategy`, `ttlSecondsAfterFinished`, a Deployment `spec.selector` other than the short
-//! form's `app.kubernetes.io/name` — immutable, so the live Deployment must be recreated — pod labels the
-//! short form adds, `finalizers`, ...). Warnings are also written as comments at the top of the file.
+//! non-default `strategy`, `ttlSecondsAfterFinished`, a Job's `manualSelector`, a Deployment selector that
+//! is missing or malformed — the live Deployment must then be recreated —, pod labels the short form adds,
+//! `finalizers`, ...). Warnings are also written as comments at the top of the file, which starts with a
+//! yaml-language-server modeline only when the caller says where the schemas are ([`Options`]).
 //!
 //! What it refuses, as [`ImportError`]s naming the object: any kind but `apps/v1` Deployment and
 //! `batch/v1` Job, a missing name, a name that is not a DNS-1123 label (the short form needs one), a pod
@@ -40,8 +46,8 @@ use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 use std::fmt;
 
-/// One imported workload: its short-form YAML text (with a yaml-language-server modeline comment and a
-/// comment naming what it came from) and warnings.
+/// One imported workload: its short-form YAML text (with a comment naming what it came from, after a
+/// yaml-language-server modeline when [`Options::schema_dir`] is given) and warnings.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Imported {
     /// The short form's kind: `MulticloudDeployment` or `MulticloudJob`.
@@ -85,21 +91,13 @@ impl fmt::Display for ImportError {
 impl std::error::Error for ImportError {}
 
 /// How the produced files refer to the JSON Schemas.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Options {
-    /// The `schema/` folder as seen from the written file, for the yaml-language-server modeline.
-    pub schema_dir: String,
-}
-
-/// Where `schema/` is from `apps/<name>/workload.yaml`, the layout the documentation uses.
-pub const DEFAULT_SCHEMA_DIR: &str = "../../schema";
-
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            schema_dir: DEFAULT_SCHEMA_DIR.to_owned(),
-        }
-    }
+    /// Where fanout's `schema/` folder is, as seen from the written file: a relative path
+    /// (`../../schema`) or a URL. Each file then starts with a yaml-language-server modeline naming its
+    /// schema there. `None` (the default): no modeline, since a path that does not resolve in the user's
+    /// repository would only make editors report a missing schema.
+    pub schema_dir: Option<String>,
 }
 
 /// Objects (JSON values, `List`s expanded here) → short forms, with the default [`Options`]. Deployments
@@ -161,6 +159,11 @@ const DROPPED_KEYS: [&str; 10] = [
     "argocd.argoproj.io/tracking-id",
     "kustomize.toolkit.fluxcd.io/name",
 ];
+
+/// The label Argo CD tracks the objects of an Application by (its default tracking method) and sets when
+/// it syncs. Dropped from the workload's own labels only: Helm charts put the same key on pods and in
+/// selectors, where a Deployment's selector depends on it.
+const ARGO_CD_INSTANCE_LABEL: &str = "app.kubernetes.io/instance";
 
 /// Labels the Job controller puts on a Job and its pods.
 const JOB_LABELS: [&str; 4] = [
@@ -324,9 +327,23 @@ fn import_one(object: &Value, options: &Options) -> Result<Imported, Vec<String>
             text("name")
         ));
     }
+    let selector = match kind {
+        Kind::Job => Selector::Default,
+        Kind::Deployment => {
+            let live_selector = live.pointer("/spec/selector");
+            if selector_is_short_forms(live_selector, &name) {
+                Selector::Default
+            } else {
+                live_selector
+                    .and_then(kept_selector)
+                    .map_or(Selector::Lost, Selector::Kept)
+            }
+        }
+    };
     let mut convert = Converter {
         kind,
         name: name.clone(),
+        selector,
         warnings,
         errors,
     };
@@ -339,11 +356,14 @@ fn import_one(object: &Value, options: &Options) -> Result<Imported, Vec<String>
         Kind::Job => (shortform::JOB_KIND, SchemaKind::MulticloudJob),
     };
     let namespace = namespace.unwrap_or_else(|| "default".to_owned());
-    let mut yaml = format!(
-        "# yaml-language-server: $schema={}/{}\n",
-        options.schema_dir.trim_end_matches('/'),
-        schema_file(schema)
-    );
+    let mut yaml = String::new();
+    if let Some(dir) = &options.schema_dir {
+        yaml.push_str(&format!(
+            "# yaml-language-server: $schema={}/{}\n",
+            dir.trim_end_matches('/'),
+            schema_file(schema)
+        ));
+    }
     yaml.push_str(&format!(
         "# imported by `fanout import` from {api_version} {kind_text} {namespace}/{name}\n"
     ));
@@ -460,9 +480,10 @@ fn clean_metadata(meta: &Map<String, Value>, is_job: bool, top: bool) -> Map<Str
         }
         match (key.as_str(), value) {
             ("labels" | "annotations", Value::Object(m)) => {
+                let tracking = |k: &str| top && key == "labels" && k == ARGO_CD_INSTANCE_LABEL;
                 let kept: Map<String, Value> = m
                     .iter()
-                    .filter(|(k, _)| !dropped_key(k, is_job))
+                    .filter(|(k, _)| !dropped_key(k, is_job) && !tracking(k))
                     .map(|(k, v)| (k.clone(), v.clone()))
                     .collect();
                 if !kept.is_empty() {
@@ -688,8 +709,21 @@ fn clean_downward_items(d: &mut Map<String, Value>) {
 struct Converter {
     kind: Kind,
     name: String,
+    /// What becomes of a Deployment's selector (a Job's is Kubernetes').
+    selector: Selector,
     warnings: Vec<String>,
     errors: Vec<String>,
+}
+
+/// A live Deployment's selector in the short form.
+#[derive(Clone, Debug, PartialEq)]
+enum Selector {
+    /// The short form's own, `app.kubernetes.io/name: <name>` (also a Job's: not written).
+    Default,
+    /// Written as `spec.selector`, normalized; the pods keep exactly their labels.
+    Kept(Value),
+    /// Missing, or not a selector the short form can hold: the short form's own, with a warning.
+    Lost,
 }
 
 /// Why a field the short form cannot express matters, by field.
@@ -906,8 +940,11 @@ impl Converter {
         let mut pod_labels = self.strings(meta.get("labels"), path);
         let live_pod_labels = pod_labels.clone();
         // A different name label on the pods is reported with the selector (Deployment) or with the
-        // labels the pods gain (Job).
-        self.name_label(&mut pod_labels, None);
+        // labels the pods gain (Job). With a kept selector the short form adds no name label to the pods:
+        // theirs stays.
+        if !matches!(self.selector, Selector::Kept(_)) {
+            self.name_label(&mut pod_labels, None);
+        }
         pod_labels.retain(|k, v| labels.get(k) != Some(v));
         if pod_labels.is_empty() {
             meta.shift_remove("labels");
@@ -925,7 +962,15 @@ impl Converter {
                 meta.shift_remove("annotations");
             }
         }
-        self.gained_labels(spec, labels, &live_pod_labels);
+        self.gained_labels(labels, &live_pod_labels);
+        if let Selector::Kept(selector) = &self.selector
+            && !selects(selector, &live_pod_labels)
+        {
+            let text = selector_text(selector);
+            self.warn(format!(
+                "`spec.selector` `{text}` does not select the pod template's labels, as Kubernetes requires; `fanout validate` points at the rule in the imported file: fix the selector or the template's labels"
+            ));
+        }
         if self.kind == Kind::Job
             && let Some(Value::Object(pod)) = template.get_mut("spec")
         {
@@ -947,17 +992,14 @@ impl Converter {
 
     /// Warn when the expanded pod template gets labels the live one does not have: a Deployment rolls out
     /// new pods (unless its selector changes, which says more), a Job's template cannot change at all.
-    fn gained_labels(
-        &mut self,
-        spec: &Map<String, Value>,
-        labels: &Map<String, Value>,
-        live_pod_labels: &Map<String, Value>,
-    ) {
+    fn gained_labels(&mut self, labels: &Map<String, Value>, live_pod_labels: &Map<String, Value>) {
         let mut expanded = labels.clone();
         for (k, v) in live_pod_labels {
             expanded.insert(k.clone(), v.clone());
         }
-        expanded.insert(NAME_LABEL.into(), json!(self.name));
+        if !matches!(self.selector, Selector::Kept(_)) {
+            expanded.insert(NAME_LABEL.into(), json!(self.name));
+        }
         let gained: Vec<String> = expanded
             .iter()
             .filter(|(k, v)| live_pod_labels.get(*k) != Some(*v))
@@ -968,13 +1010,15 @@ impl Converter {
         }
         let list = gained.join(", ");
         match self.kind {
-            Kind::Deployment => {
-                if selector_is_short_forms(spec.get("selector"), &self.name) {
-                    self.warn(format!(
-                        "the pod template gains label(s) {list} (the short form labels its pods with the workload's labels and `{NAME_LABEL}`): applying it rolls out new pods"
-                    ));
-                }
-            }
+            Kind::Deployment => match self.selector {
+                Selector::Default => self.warn(format!(
+                    "the pod template gains label(s) {list} (the short form labels its pods with the workload's labels and `{NAME_LABEL}`): applying it rolls out new pods"
+                )),
+                Selector::Kept(_) => self.warn(format!(
+                    "the pod template gains label(s) {list} (the short form labels its pods with the workload's labels): applying it rolls out new pods"
+                )),
+                Selector::Lost => {}
+            },
             Kind::Job => self.warn(format!(
                 "the pod template gains label(s) {list} (the short form labels its pods with the workload's labels and `{NAME_LABEL}`); a Job's pod template cannot change, so delete the live Job before the rendered one is applied"
             )),
@@ -1005,14 +1049,20 @@ impl Converter {
         if let Some(at) = restarted_at {
             short_spec.insert("restartedAt".into(), at);
         }
-        if !selector_is_short_forms(spec.get("selector"), &self.name) {
-            let live = spec
-                .get("selector")
-                .map_or_else(|| "none".to_owned(), selector_text);
-            self.warn(format!(
-                "`spec.selector` is `{live}` but the short form selects `{NAME_LABEL}={}`; a Deployment's selector cannot change, so the live Deployment must be deleted (with its pods) before the rendered one is applied",
-                self.name
-            ));
+        match &self.selector {
+            Selector::Default => {}
+            Selector::Kept(selector) => {
+                short_spec.insert("selector".into(), selector.clone());
+            }
+            Selector::Lost => {
+                let live = spec
+                    .get("selector")
+                    .map_or_else(|| "none".to_owned(), selector_text);
+                self.warn(format!(
+                    "`spec.selector` is `{live}` but the short form selects `{NAME_LABEL}={}`; a Deployment's selector cannot change, so the live Deployment must be deleted (with its pods) before the rendered one is applied",
+                    self.name
+                ));
+            }
         }
         for (key, value) in spec {
             if !matches!(
@@ -1129,6 +1179,103 @@ fn selector_is_short_forms(selector: Option<&Value>, name: &str) -> bool {
         && no_expressions
         && s.keys()
             .all(|k| k == "matchLabels" || k == "matchExpressions")
+}
+
+/// A live selector as the short form's `spec.selector`: `matchLabels` of strings and `matchExpressions`
+/// rules (`In`/`NotIn` with values, `Exists`/`DoesNotExist` without), empty parts left out, so that the
+/// expanded Deployment has the same selector. `None` for anything else, and for an empty selector.
+fn kept_selector(selector: &Value) -> Option<Value> {
+    let Value::Object(s) = selector else {
+        return None;
+    };
+    let mut out = Map::new();
+    for (key, value) in s {
+        match (key.as_str(), value) {
+            (_, Value::Null) => {}
+            ("matchLabels", Value::Object(labels)) => {
+                if !labels.values().all(Value::is_string) {
+                    return None;
+                }
+                if !labels.is_empty() {
+                    out.insert(key.clone(), value.clone());
+                }
+            }
+            ("matchExpressions", Value::Array(rules)) => {
+                let rules = rules
+                    .iter()
+                    .map(kept_requirement)
+                    .collect::<Option<Vec<Value>>>()?;
+                if !rules.is_empty() {
+                    out.insert(key.clone(), Value::Array(rules));
+                }
+            }
+            _ => return None,
+        }
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
+fn kept_requirement(rule: &Value) -> Option<Value> {
+    let Value::Object(r) = rule else {
+        return None;
+    };
+    if r.keys()
+        .any(|k| !matches!(k.as_str(), "key" | "operator" | "values"))
+    {
+        return None;
+    }
+    let key = r.get("key").and_then(Value::as_str)?;
+    let operator = r.get("operator").and_then(Value::as_str)?;
+    let values = match r.get("values") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(v)) => v.clone(),
+        Some(_) => return None,
+    };
+    if !values.iter().all(Value::is_string) {
+        return None;
+    }
+    let wants_values = match operator {
+        "In" | "NotIn" => true,
+        "Exists" | "DoesNotExist" => false,
+        _ => return None,
+    };
+    if wants_values == values.is_empty() {
+        return None;
+    }
+    let mut out = Map::new();
+    out.insert("key".into(), json!(key));
+    out.insert("operator".into(), json!(operator));
+    if wants_values {
+        out.insert("values".into(), Value::Array(values));
+    }
+    Some(Value::Object(out))
+}
+
+/// Whether a selector [`kept_selector`] returned holds for `labels`.
+fn selects(selector: &Value, labels: &Map<String, Value>) -> bool {
+    let labels_hold = selector
+        .get("matchLabels")
+        .and_then(Value::as_object)
+        .is_none_or(|m| m.iter().all(|(k, v)| labels.get(k) == Some(v)));
+    let rules = selector
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    labels_hold
+        && rules.iter().all(|r| {
+            let key = r.get("key").and_then(Value::as_str).unwrap_or_default();
+            let has = labels.get(key);
+            let listed = r
+                .get("values")
+                .and_then(Value::as_array)
+                .is_some_and(|values| has.is_some_and(|v| values.contains(v)));
+            match r.get("operator").and_then(Value::as_str) {
+                Some("In") => listed,
+                Some("NotIn") => !listed,
+                Some("Exists") => has.is_some(),
+                _ => has.is_none(),
+            }
+        })
 }
 
 /// A label selector as kubectl writes one: `app=web,tier in (a,b),!canary,gpu`.

@@ -141,6 +141,77 @@ items:
     );
 }
 
+/// A live Deployment whose selector is not the short form's comes back from `import` then `render` with the
+/// same selector and pod labels, so the rendered one can take over the running one.
+#[test]
+fn an_imported_selector_renders_back_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let live = tmp.path().join("live.yaml");
+    std::fs::write(
+        &live,
+        r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  labels: {app: web, app.kubernetes.io/instance: shop-apps}
+  annotations: {argocd.argoproj.io/tracking-id: "shop-apps:apps/Deployment:shop/web"}
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web, tier: fe}
+    spec:
+      containers:
+      - {name: web, image: nginx:1.27}
+"#,
+    )
+    .unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(
+        repo.join("clusters.yaml"),
+        "apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata: {name: eu-1}\nspec: {provider: aws, region: eu-west-1}\n",
+    )
+    .unwrap();
+    let (code, _, err) = fanout(&[
+        "import",
+        live.to_str().unwrap(),
+        "--out-dir",
+        repo.join("apps").to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("selector"), "{err}");
+    let written = std::fs::read_to_string(repo.join("apps/shop/web.deployment.yaml")).unwrap();
+    // No modeline pointing at a `schema/` folder the repository does not have; no Argo CD tracking.
+    for gone in ["yaml-language-server", "instance", "argocd"] {
+        assert!(!written.contains(gone), "{gone} left in:\n{written}");
+    }
+    let (code, out, err) = fanout(&["render", repo.to_str().unwrap(), "--stdout"]);
+    assert_eq!(code, Some(0), "{err}");
+    let parsed = fanout::front::yaml::parse(
+        fanout::source::FileId(0),
+        &out,
+        fanout::front::yaml::Limits::default(),
+    );
+    let deployment = parsed
+        .documents
+        .iter()
+        .map(|d| d.root.to_json())
+        .find(|d| d["kind"] == "Deployment")
+        .unwrap_or_else(|| panic!("no Deployment in\n{out}"));
+    assert_eq!(
+        deployment["spec"]["selector"],
+        serde_json::json!({"matchLabels": {"app": "web"}})
+    );
+    assert_eq!(
+        deployment["spec"]["template"]["metadata"]["labels"],
+        serde_json::json!({"app": "web", "tier": "fe"})
+    );
+}
+
 #[test]
 fn quiet_prints_only_errors_and_output_has_no_colour_off_a_terminal() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/multicloud");

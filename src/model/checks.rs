@@ -328,8 +328,9 @@ fn pod_quantities(o: &Object, json: &Value, base: &str) -> Vec<Diagnostic> {
     out
 }
 
-/// The short form's own rules: Job parallelism, weights and overrides naming clusters the workload may be
-/// placed on (they must exist and match the placement's names, exclusions and filters).
+/// The short form's own rules: Job parallelism, the Deployment selector's label keys and values, weights
+/// and overrides naming clusters the workload may be placed on (they must exist and match the placement's
+/// names, exclusions and filters).
 pub fn short_form(o: &Object, sf: &ShortForm, inventory: &[String]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let spec = &sf.spec;
@@ -345,6 +346,7 @@ pub fn short_form(o: &Object, sf: &ShortForm, inventory: &[String]) -> Vec<Diagn
         ("replicas", spec.replicas.is_some()),
         ("paused", spec.paused),
         ("restartedAt", spec.restarted_at.is_some()),
+        ("selector", spec.selector.is_some()),
     ];
     let (wrong, other) = if sf.is_job() {
         (&deployment_only[..], shortform::DEPLOYMENT_KIND)
@@ -369,6 +371,9 @@ pub fn short_form(o: &Object, sf: &ShortForm, inventory: &[String]) -> Vec<Diagn
                 format!("`parallelism` ({p}) may not be more than `completions` ({c}), the total number of pods"),
             ));
         }
+    }
+    if let Some(selector) = spec.selector.as_ref().filter(|_| !sf.is_job()) {
+        out.extend(label_selector(o, selector, "/spec/selector"));
     }
     for (i, t) in spec.placement.tolerations.iter().enumerate() {
         // fanout's own kind is strict: an operator that tolerates nothing is an error here.
