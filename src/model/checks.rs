@@ -573,14 +573,24 @@ pub fn duplicates(model: &Model) -> Vec<Diagnostic> {
             report(format!("`{}`", r.id), first, &r.origin);
         }
     }
-    let mut seen = BTreeMap::new();
+    // A short form's policies are keyed by the workload kind too: a MulticloudDeployment and a
+    // MulticloudJob of one name each get their own (names are unique per kind, as for the workloads).
+    let generated_kind = |g: &Option<crate::model::ObjectRef>| g.as_ref().map(|id| id.kind.clone());
+    let mut seen: BTreeMap<_, Vec<(Option<String>, &crate::model::Origin)>> = BTreeMap::new();
     for p in &model.propagation_policies {
         let kind = if p.namespace.is_some() {
             "PropagationPolicy"
         } else {
             "ClusterPropagationPolicy"
         };
-        if let Some(first) = seen.insert((kind, p.namespace.clone(), p.name.clone()), &p.origin) {
+        let key = (kind, p.namespace.clone(), p.name.clone());
+        let this = generated_kind(&p.generated_for);
+        let earlier: &mut Vec<_> = seen.entry(key).or_default();
+        let clash = (earlier.iter())
+            .find(|(other, _)| this.is_none() || other.is_none() || *other == this)
+            .map(|(_, origin)| *origin);
+        earlier.push((this, &p.origin));
+        if let Some(first) = clash {
             report(
                 policy_name(kind, &p.namespace, &p.name, p.generated_for.is_some()),
                 first,
@@ -588,14 +598,21 @@ pub fn duplicates(model: &Model) -> Vec<Diagnostic> {
             );
         }
     }
-    let mut seen = BTreeMap::new();
+    let mut seen: BTreeMap<_, Vec<(Option<String>, &crate::model::Origin)>> = BTreeMap::new();
     for p in &model.override_policies {
         let kind = if p.namespace.is_some() {
             "OverridePolicy"
         } else {
             "ClusterOverridePolicy"
         };
-        if let Some(first) = seen.insert((kind, p.namespace.clone(), p.name.clone()), &p.origin) {
+        let key = (kind, p.namespace.clone(), p.name.clone());
+        let this = generated_kind(&p.generated_for);
+        let earlier: &mut Vec<_> = seen.entry(key).or_default();
+        let clash = (earlier.iter())
+            .find(|(other, _)| this.is_none() || other.is_none() || *other == this)
+            .map(|(_, origin)| *origin);
+        earlier.push((this, &p.origin));
+        if let Some(first) = clash {
             report(
                 policy_name(kind, &p.namespace, &p.name, p.generated_for.is_some()),
                 first,
