@@ -82,6 +82,7 @@ pub fn analyse(
         resolve::sort_resources(&mut model.resources);
     }
     diagnostics.extend(model::checks::duplicates(&model));
+    diagnostics.extend(model::checks::unknown_cluster_names(&model));
     if !diagnostic::has_errors(&diagnostics) {
         diagnostics.extend(matching::claims(&model).1);
     }

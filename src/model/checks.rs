@@ -4,6 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::front::classify::Object;
+use crate::front::yaml::Value as YamlValue;
 use crate::model::Model;
 use crate::model::api;
 use crate::model::names;
@@ -633,4 +634,89 @@ fn policy_name(kind: &str, ns: &Option<String>, name: &str, generated: bool) -> 
     } else {
         base
     }
+}
+
+/// Cluster names in Karmada policies (`clusterNames` and `exclude` lists anywhere in their spec) that
+/// name no cluster of the inventory. Karmada admits them and places as if they were not there, and so
+/// does fanout; a typo (`memebr2`) then sends the workload elsewhere silently, so each one is a warning
+/// at the entry, with the nearest cluster name when one is close. Short forms warn on their own.
+pub fn unknown_cluster_names(model: &Model) -> Vec<Diagnostic> {
+    let known: std::collections::BTreeSet<&str> =
+        model.clusters.iter().map(|c| c.name.as_str()).collect();
+    let origins = (model.propagation_policies.iter())
+        .filter(|p| p.generated_for.is_none())
+        .map(|p| &p.origin)
+        .chain(
+            (model.override_policies.iter())
+                .filter(|p| p.generated_for.is_none())
+                .map(|p| &p.origin),
+        );
+    let mut out = Vec::new();
+    for origin in origins {
+        let Some(spec) = origin.node.get("spec") else {
+            continue;
+        };
+        let mut stack = vec![spec];
+        while let Some(node) = stack.pop() {
+            match &node.value {
+                YamlValue::Map(entries) => {
+                    for (key, value) in entries {
+                        if (key.text == "clusterNames" || key.text == "exclude")
+                            && let YamlValue::Seq(items) = &value.value
+                        {
+                            for item in items {
+                                if let YamlValue::Str(name) = &item.value
+                                    && !known.contains(name.as_str())
+                                {
+                                    out.push(unknown_cluster(item.span, name, &known));
+                                }
+                            }
+                        } else {
+                            stack.push(value);
+                        }
+                    }
+                }
+                YamlValue::Seq(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn unknown_cluster(
+    span: crate::source::Span,
+    name: &str,
+    known: &std::collections::BTreeSet<&str>,
+) -> Diagnostic {
+    let nearest = (known.iter())
+        .map(|k| (edit_distance(name, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min();
+    let hint = nearest.map_or(String::new(), |(_, k)| format!(" (did you mean `{k}`?)"));
+    Diagnostic::warning(
+        "unknown-cluster",
+        span,
+        format!(
+            "no cluster `{name}` in the inventory{hint}; Karmada admits it and it matches nothing"
+        ),
+    )
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }
