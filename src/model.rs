@@ -11,6 +11,7 @@ pub mod checks;
 pub mod names;
 pub mod quantity;
 pub mod resolve;
+pub mod scope;
 pub mod shortform;
 
 use crate::front::yaml::Node;

@@ -13,6 +13,7 @@ use crate::front::classify::{Class, Object};
 use crate::model::api;
 use crate::model::checks;
 use crate::model::names;
+use crate::model::scope::{self, Scope};
 use crate::model::shortform::ShortForm;
 use crate::model::{self, Affinity, Model, ObjectRef, Origin, Placement, Scheduling};
 use serde::de::DeserializeOwned;
@@ -26,7 +27,7 @@ pub fn resolve(objects: &[Object]) -> (Model, Vec<Diagnostic>) {
         r.cluster(o);
     }
     let inventory: Vec<String> = r.model.clusters.iter().map(|c| c.name.clone()).collect();
-    r.cluster_scoped = custom_cluster_scoped(objects);
+    r.crd_scopes = crd_scopes(objects);
     for o in objects {
         match o.class {
             Class::Cluster => {}
@@ -43,12 +44,12 @@ pub fn resolve(objects: &[Object]) -> (Model, Vec<Diagnostic>) {
 struct Resolver {
     model: Model,
     diagnostics: Vec<Diagnostic>,
-    /// `(group, kind)` of custom resources the repository's CRDs declare cluster-scoped.
-    cluster_scoped: Vec<(String, String)>,
+    /// `(group, kind, scope)` of the custom resources the repository's CRDs declare.
+    crd_scopes: Vec<(String, String, Scope)>,
 }
 
-/// The custom kinds that CustomResourceDefinitions in the repository declare `scope: Cluster`.
-fn custom_cluster_scoped(objects: &[Object]) -> Vec<(String, String)> {
+/// The custom kinds that CustomResourceDefinitions in the repository declare, with their scope.
+fn crd_scopes(objects: &[Object]) -> Vec<(String, String, Scope)> {
     objects
         .iter()
         .filter(|o| {
@@ -58,12 +59,14 @@ fn custom_cluster_scoped(objects: &[Object]) -> Vec<(String, String)> {
         .filter_map(|o| {
             let crd = o.json();
             let spec = crd.get("spec")?;
-            if spec.get("scope")?.as_str()? != "Cluster" {
-                return None;
-            }
+            let scope = match spec.get("scope")?.as_str()? {
+                "Cluster" => Scope::Cluster,
+                _ => Scope::Namespaced,
+            };
             Some((
                 spec.get("group")?.as_str()?.to_owned(),
                 spec.pointer("/names/kind")?.as_str()?.to_owned(),
+                scope,
             ))
         })
         .collect()
@@ -174,14 +177,26 @@ impl Resolver {
             );
         }
         self.diagnostics.extend(checks::resource(o, &json));
-        let custom_cluster_scoped = self
-            .cluster_scoped
-            .iter()
-            .any(|(g, k)| *g == group && *k == o.kind);
-        let namespace = if custom_cluster_scoped {
-            None
-        } else {
-            namespace_of(&o.kind, meta.namespace.as_deref())
+        let from_crd = (self.crd_scopes.iter())
+            .find(|(g, k, _)| g == group && *k == o.kind)
+            .map(|(_, _, s)| *s);
+        let given = meta.namespace.as_deref().filter(|n| !n.is_empty());
+        let namespace = match scope::scope(group, &o.kind, from_crd) {
+            Scope::Cluster => None,
+            Scope::Namespaced => Some(given.unwrap_or("default").to_owned()),
+            Scope::Unknown => {
+                if given.is_none() {
+                    self.diagnostics.push(Diagnostic::warning(
+                        "unknown-scope",
+                        o.node.span_at("/kind"),
+                        format!(
+                            "the scope of `{}` in `{}` is not known (no CustomResourceDefinition for it in the repository, and not a kind fanout knows): it is rendered as namespaced, in `default`; add its CRD to the repository, or give it a namespace",
+                            o.kind, o.api_version
+                        ),
+                    ));
+                }
+                Some(given.unwrap_or("default").to_owned())
+            }
         };
         self.model.resources.push(model::Resource {
             id: ObjectRef {
@@ -621,45 +636,4 @@ fn decode_meta(o: &Object, diagnostics: &mut Vec<Diagnostic>) -> Option<api::Obj
         metadata: api::ObjectMeta,
     }
     decode::<Meta>(o, diagnostics).map(|m| m.metadata)
-}
-
-/// Kinds the API server keeps outside namespaces. Any other kind without a namespace lands in `default`,
-/// as `kubectl apply` would put it, unless a CustomResourceDefinition in the repository declares it
-/// cluster-scoped.
-const CLUSTER_SCOPED: &[&str] = &[
-    "Namespace",
-    "Node",
-    "PersistentVolume",
-    "StorageClass",
-    "CSIDriver",
-    "CSINode",
-    "VolumeAttachment",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "CustomResourceDefinition",
-    "APIService",
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "PriorityClass",
-    "RuntimeClass",
-    "IngressClass",
-    "CertificateSigningRequest",
-    "FlowSchema",
-    "PriorityLevelConfiguration",
-    "ComponentStatus",
-];
-
-pub fn namespace_of(kind: &str, namespace: Option<&str>) -> Option<String> {
-    if CLUSTER_SCOPED.contains(&kind) {
-        None
-    } else {
-        Some(
-            namespace
-                .filter(|n| !n.is_empty())
-                .unwrap_or("default")
-                .to_owned(),
-        )
-    }
 }
