@@ -109,6 +109,28 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
             }
         }
     };
+    if output.is_none()
+        && let Some(link) = symlink_on_the_way(root, &config.output)
+    {
+        // a committed `rendered -> .` (or `-> /elsewhere`) would have the render swap out the
+        // repository itself, or write outside it
+        let span = config.output_at.unwrap_or_else(|| {
+            let id = sources.add(SourceFile {
+                rel_path: link.clone(),
+                display_path: display_path(root, &link),
+                text: String::new(),
+            });
+            Span::file_start(id)
+        });
+        diagnostics.push(Diagnostic::error(
+            "invalid",
+            span,
+            format!(
+                "the output directory `{}` goes through the symlink `{link}`; it must be a directory of the repository itself",
+                config.output
+            ),
+        ));
+    }
     let excludes = globs(&config.exclude);
     // The configured output directory and one given on the command line are both output, never input.
     let outputs: Vec<PathBuf> = [
@@ -259,6 +281,22 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
         diagnostics,
         files,
     })
+}
+
+/// The first component of `output` (relative to `root`) that is a symlink, as a repository path.
+fn symlink_on_the_way(root: &Path, output: &str) -> Option<String> {
+    let mut here = root.to_path_buf();
+    let mut rel: Vec<&str> = Vec::new();
+    for part in output.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        here.push(part);
+        rel.push(part);
+        match fs::symlink_metadata(&here) {
+            Ok(m) if m.file_type().is_symlink() => return Some(rel.join("/")),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 fn rel_path(root: &Path, path: &Path) -> String {
