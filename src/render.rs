@@ -221,8 +221,85 @@ fn cluster_object(
     {
         *slot = Value::from(c);
     }
+    if !variant.rules.is_empty() {
+        nesting_after_overrides(&body, policies, &variant.rules)?;
+    }
     overrides::apply_rules(policies, &variant.rules, &mut body)?;
     Ok(normalise(body, resource.id.namespace.as_deref()))
+}
+
+/// The deepest nesting fanout writes: twice the deepest it reads
+/// ([`MAX_DEPTH_CEILING`](crate::front::config::MAX_DEPTH_CEILING)) and room for a few more rules, so
+/// one override may put a value as deep as the reader allows into an object as deep. Writing a file
+/// recurses once per level, on the main thread (8 MiB): about 1.8 KiB a level in a debug build, 0.4 KiB
+/// in a release build, so 2,048 levels take 3.7 MiB at worst.
+pub const MAX_OUTPUT_DEPTH: usize = 2 * crate::front::config::MAX_DEPTH_CEILING + 48;
+
+/// How deeply mappings and sequences nest in `v` (a scalar: 0), without recursion.
+pub fn nesting(v: &Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(v, 1)];
+    while let Some((v, level)) = stack.pop() {
+        match v {
+            Value::Array(items) => {
+                deepest = deepest.max(level);
+                stack.extend(items.iter().map(|c| (c, level + 1)));
+            }
+            Value::Object(map) => {
+                deepest = deepest.max(level);
+                stack.extend(map.values().map(|c| (c, level + 1)));
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Each override rule can nest an object deeper, each by as much as its values nest, so rules applied
+/// one after the other can build an object far deeper than any file (a value put under the one put by
+/// the rule before): deep enough to overflow the stack that writes it, or even drops it. Before any
+/// rule is applied, bound the nesting they can reach; past [`MAX_OUTPUT_DEPTH`], fail at the rule that
+/// crosses it. The bound: a plaintext value nests at most one level below the object's deepest, a field
+/// overrider's document (read with the default reader limits) as deep as those limits plus its own
+/// values, and the other overriders add a few fixed levels (labels, annotations, commands, images).
+fn nesting_after_overrides(
+    body: &Value,
+    policies: &[&crate::model::OverridePolicy],
+    rules: &[(usize, usize)],
+) -> Result<(), overrides::OverrideError> {
+    const FIXED: usize = 8;
+    let embedded = crate::front::yaml::Limits::default().max_depth;
+    let mut bound = nesting(body);
+    for &(index, rule) in rules {
+        let policy = policies[index];
+        let ov = &policy.rules[rule].overriders;
+        let value = |v: &Option<Value>| 1 + v.as_ref().map_or(0, nesting);
+        bound += ov.plaintext.iter().map(|p| value(&p.value)).sum::<usize>() + FIXED;
+        for f in &ov.field_overrider {
+            let document = embedded
+                + f.json
+                    .iter()
+                    .chain(&f.yaml)
+                    .map(|p| value(&p.value))
+                    .sum::<usize>();
+            bound = bound.max(document);
+        }
+        if bound > MAX_OUTPUT_DEPTH {
+            let pointer = if policy.generated_for.is_some() {
+                format!("/spec/overrides/{rule}")
+            } else {
+                format!("/spec/overrideRules/{rule}")
+            };
+            return Err(overrides::OverrideError {
+                policy: index,
+                pointer,
+                message: format!(
+                    "with this rule the overrides could nest the object up to {bound} levels deep, more than the {MAX_OUTPUT_DEPTH} fanout writes"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `apiVersion`, `kind`, `metadata` first (with the namespace explicit), then the rest in written order;
@@ -357,5 +434,57 @@ mod tests {
         );
         assert_eq!(errors[0].span.unwrap().start.line, 17);
         assert_eq!(errors[0].related[0].0.start.line, 13);
+    }
+
+    /// Override rules that each put a value below the one put by the rule before would build an object
+    /// far deeper than any file: a located error at the rule that crosses the bound, before any is
+    /// applied (issue #13, item 8). With the default limits, 30 rules of 100 levels reach 3,000.
+    #[test]
+    fn stacked_overrides_cannot_nest_past_the_bound() {
+        let levels = 100;
+        let mut rules = String::new();
+        for i in 0..30 {
+            rules.push_str(&format!(
+                "    - overriders:\n        plaintext:\n          - path: /spec/deep{}\n            operator: replace\n            value: {}x{}\n",
+                "/0".repeat(levels * (i + 1)),
+                "[".repeat(levels),
+                "]".repeat(levels)
+            ));
+        }
+        let text = format!(
+            "{}---\napiVersion: acme.dev/v1\nkind: Widget\nmetadata: {{name: w, namespace: ns}}\nspec:\n  deep: {}x{}\n---\napiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {{name: p, namespace: ns}}\nspec:\n  resourceSelectors: [{{apiVersion: acme.dev/v1, kind: Widget}}]\n  placement: {{}}\n---\napiVersion: policy.karmada.io/v1alpha1\nkind: OverridePolicy\nmetadata: {{name: o, namespace: ns}}\nspec:\n  resourceSelectors: [{{apiVersion: acme.dev/v1, kind: Widget}}]\n  overrideRules:\n{rules}",
+            cluster("c1", "r", "", ""),
+            "[".repeat(levels),
+            "]".repeat(levels)
+        );
+        let m = model(&text);
+        let (decisions, _) = crate::place::place(&m);
+        let errors = render(&m, &decisions).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].code, "override");
+        assert!(
+            errors[0]
+                .message
+                .contains("more than the 2048 fanout writes"),
+            "{}",
+            errors[0].message
+        );
+        // 102 levels of object, then 101 + 8 more per rule: the 18th rule crosses 2,048
+        let eighteenth = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| *l == "    - overriders:")
+            .nth(17)
+            .map(|(i, _)| i as u32 + 1);
+        assert_eq!(Some(errors[0].span.unwrap().start.line), eighteenth);
+    }
+
+    #[test]
+    fn nesting_counts_collections() {
+        assert_eq!(nesting(&serde_json::json!(1)), 0);
+        assert_eq!(
+            nesting(&serde_json::json!({"a": [1, {"b": []}], "c": {}})),
+            4
+        );
     }
 }

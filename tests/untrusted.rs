@@ -95,3 +95,84 @@ fn the_output_directory_is_no_symlink() {
     let out = fanout(&["render", ".", "--out", "elsewhere"], &repo);
     assert!(out.status.success(), "{}", text(&out));
 }
+
+/// A repository at the depth ceiling: `maxDepth: 1000`.
+fn deep_repo(object: &str, policies: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    fs::create_dir(&repo).unwrap();
+    fs::write(repo.join("fanout.yaml"), "limits:\n  maxDepth: 1000\n").unwrap();
+    fs::write(repo.join("clusters.yaml"), CLUSTER).unwrap();
+    fs::write(
+        repo.join("deep.yaml"),
+        format!("apiVersion: acme.dev/v1\nkind: Widget\nmetadata: {{name: w, namespace: shop}}\nspec:\n  deep:\n    {object}\n{policies}"),
+    )
+    .unwrap();
+    (tmp, repo)
+}
+
+const PLACE_WIDGET: &str = "---\napiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {name: w, namespace: shop}\nspec:\n  resourceSelectors: [{apiVersion: acme.dev/v1, kind: Widget}]\n  placement: {}\n";
+
+/// Item 8: whatever a repository nests, fanout reports it or renders it, and never overflows its stack.
+/// 20,000 levels are a located error under the ceiling; an object as deep as the ceiling allows, with
+/// an override putting a value as deep again at its bottom (1,993 levels), is rendered; overrides
+/// stacking values deeper still are a located error.
+#[test]
+fn deep_nesting_is_rendered_or_refused_never_a_crash() {
+    // 20,000 levels of block sequences, and of flow sequences
+    for object in [
+        "- ".repeat(20_000) + "x",
+        "[".repeat(20_000) + &"]".repeat(20_000),
+    ] {
+        let (_tmp, repo) = deep_repo(&object, "");
+        let out = fanout(&["validate", "."], &repo);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("error[limit]") && stderr.contains("--> deep.yaml:"),
+            "{stderr}"
+        );
+    }
+
+    // the deepest object the ceiling allows (root, spec, 998 sequences) and the deepest override value
+    // (993 sequences below the policy's own 7 levels), put in place of its innermost scalar
+    let object = "- ".repeat(998) + "x";
+    let value = "- ".repeat(993) + "z";
+    let path = "/spec/deep".to_owned() + &"/0".repeat(998);
+    let overrides = format!(
+        "---\napiVersion: policy.karmada.io/v1alpha1\nkind: OverridePolicy\nmetadata: {{name: w, namespace: shop}}\nspec:\n  resourceSelectors: [{{apiVersion: acme.dev/v1, kind: Widget}}]\n  overrideRules:\n    - overriders:\n        plaintext:\n          - path: {path}\n            operator: replace\n            value:\n              {value}\n"
+    );
+    let (_tmp, repo) = deep_repo(&object, &format!("{PLACE_WIDGET}{overrides}"));
+    for args in [&["validate", "."][..], &["plan", "."], &["render", "."]] {
+        let out = fanout(args, &repo);
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+    }
+    let file = fs::read_to_string(repo.join("rendered/eu-1/shop/Widget.acme.dev_w.yaml")).unwrap();
+    assert!(
+        file.contains(&format!("\n  {}z\n", "- ".repeat(998 + 993))),
+        "all 1,991 sequences written"
+    );
+    let out = fanout(&["render", ".", "--cluster", "eu-1", "--stdout"], &repo);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // two more rules, each putting a value below the one before: past the bound, at the third rule
+    let mut rules = String::new();
+    for i in 0..3 {
+        let path = "/spec/deep".to_owned() + &"/0".repeat(998 + 993 * i);
+        rules.push_str(&format!(
+            "    - overriders:\n        plaintext:\n          - path: {path}\n            operator: replace\n            value:\n              {value}\n"
+        ));
+    }
+    let overrides = format!(
+        "---\napiVersion: policy.karmada.io/v1alpha1\nkind: OverridePolicy\nmetadata: {{name: w, namespace: shop}}\nspec:\n  resourceSelectors: [{{apiVersion: acme.dev/v1, kind: Widget}}]\n  overrideRules:\n{rules}"
+    );
+    let (_tmp, repo) = deep_repo(&object, &format!("{PLACE_WIDGET}{overrides}"));
+    let out = fanout(&["render", "."], &repo);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error[override]") && stderr.contains("more than the 2048 fanout writes"),
+        "{stderr}"
+    );
+    assert!(!repo.join("rendered").exists());
+}
