@@ -176,3 +176,34 @@ fn deep_nesting_is_rendered_or_refused_never_a_crash() {
     );
     assert!(!repo.join("rendered").exists());
 }
+
+/// Item 8, time: fuel counts instructions, not the size of what they work on, so a template looping
+/// over a string of some MiB would run for hours even on the fuel ceiling; the rendering is stopped at
+/// its fixed time limit (10 s) with a located error, and nothing else is rendered.
+#[test]
+fn a_template_cannot_run_for_hours() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    fs::create_dir(&repo).unwrap();
+    fs::write(
+        repo.join("fanout.yaml"),
+        "limits:\n  templateFuel: 50000000\n",
+    )
+    .unwrap();
+    fs::write(repo.join("clusters.yaml"), CLUSTER).unwrap();
+    fs::write(
+        repo.join("slow.yaml.j2"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: slow, namespace: shop}\n{% set s = range(100000)|join(',') %}{% set s = s ~ s ~ s ~ s ~ s ~ s ~ s ~ s %}{% for i in range(100000) %}{% for j in range(100000) %}{% set t = s|upper %}{% endfor %}{% endfor %}\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = fanout(&["validate", "."], &repo);
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--> slow.yaml.j2:1:1") && stderr.contains("ran longer than 10 s"),
+        "{stderr}"
+    );
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+}
