@@ -207,3 +207,95 @@ fn a_template_cannot_run_for_hours() {
     );
     assert!(took < std::time::Duration::from_secs(20), "{took:?}");
 }
+
+const LIVE: &str = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: web, namespace: shop}\n  spec:\n    replicas: 2\n    selector: {matchLabels: {app.kubernetes.io/name: web}}\n    template:\n      metadata: {labels: {app.kubernetes.io/name: web}}\n      spec: {containers: [{name: web, image: nginx}]}\n- apiVersion: batch/v1\n  kind: Job\n  metadata: {name: report, namespace: shop}\n  spec:\n    template:\n      spec: {restartPolicy: Never, containers: [{name: report, image: busybox}]}\n";
+
+/// A directory for `import --out-dir`, and the live objects to import.
+fn import_dir() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("live.yaml"), LIVE).unwrap();
+    let apps = tmp.path().join("apps");
+    fs::create_dir_all(apps.join("shop")).unwrap();
+    (tmp, apps)
+}
+
+/// Item 12: `import --out-dir` never overwrites a file it did not just create unless `--force` is given,
+/// checks every target before writing any, and never writes through a symlink, even with `--force`.
+#[test]
+fn import_overwrites_only_when_forced_and_never_through_a_symlink() {
+    let import = |tmp: &Path, extra: &[&str]| {
+        let mut args = vec!["import", "live.yaml", "--out-dir", "apps"];
+        args.extend(extra);
+        fanout(&args, tmp)
+    };
+
+    // a hand-written file in the way: refused, named, and the other workload not written either
+    let (tmp, apps) = import_dir();
+    let job = apps.join("shop/report.job.yaml");
+    fs::write(&job, "# hand-written\n").unwrap();
+    let out = import(tmp.path(), &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`apps/shop/report.job.yaml` already exists; pass `--force`"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&job).unwrap(), "# hand-written\n");
+    assert!(
+        !apps.join("shop/web.deployment.yaml").exists(),
+        "nothing written"
+    );
+
+    // with --force both are written
+    let out = import(tmp.path(), &["--force"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        fs::read_to_string(&job)
+            .unwrap()
+            .contains("kind: MulticloudJob")
+    );
+    assert!(apps.join("shop/web.deployment.yaml").is_file());
+
+    // a symlink planted where a file goes, or as its directory: never followed, even with --force
+    for planted in ["shop/report.job.yaml", "shop"] {
+        let (tmp, apps) = import_dir();
+        let victim = tmp.path().join("victim");
+        fs::create_dir(&victim).unwrap();
+        fs::write(victim.join("report.job.yaml"), "precious\n").unwrap();
+        let link = apps.join(planted);
+        let _ = fs::remove_dir(&link);
+        let target = if planted == "shop" {
+            victim.clone()
+        } else {
+            victim.join("report.job.yaml")
+        };
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        for extra in [&[][..], &["--force"]] {
+            let out = import(tmp.path(), extra);
+            assert_eq!(
+                out.status.code(),
+                Some(3),
+                "{planted} {extra:?}: {}",
+                text(&out)
+            );
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(stderr.contains("is a symlink"), "{stderr}");
+            assert_eq!(
+                fs::read_to_string(victim.join("report.job.yaml")).unwrap(),
+                "precious\n"
+            );
+            assert_eq!(fs::read_dir(&victim).unwrap().count(), 1, "nothing written");
+        }
+    }
+}
+
+/// `--force` is in `--help`, and only with `--out-dir`.
+#[test]
+fn import_force_is_documented_and_needs_an_output_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = fanout(&["import", "--help"], tmp.path());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--force"));
+    fs::write(tmp.path().join("live.yaml"), LIVE).unwrap();
+    let out = fanout(&["import", "live.yaml", "--force"], tmp.path());
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out));
+}
