@@ -187,7 +187,7 @@ fn a_template_cannot_run_for_hours() {
     fs::create_dir(&repo).unwrap();
     fs::write(
         repo.join("fanout.yaml"),
-        "limits:\n  templateFuel: 50000000\n",
+        "limits:\n  templateFuel: 20000000\n",
     )
     .unwrap();
     fs::write(repo.join("clusters.yaml"), CLUSTER).unwrap();

@@ -65,7 +65,8 @@ impl Budget {
 /// How long one rendering may take, whatever its fuel: fuel counts instructions, not the size of the
 /// values they work on, so a loop over a string of tens of MiB (`{% set t = s|upper %}`) runs for
 /// minutes on the default fuel, hours on the ceiling's. Fixed: a repository cannot raise it. The tightest
-/// loops finish the fuel ceiling's 50 million instructions within 2.5 to 6 s (release build).
+/// loops finish the fuel ceiling's 20 million instructions within 1 to 2.5 s (release build, an idle
+/// machine; 4 s with the machine's two cores shared by eight jobs).
 pub const TIME_LIMIT: Duration = Duration::from_secs(10);
 
 /// How much memory a rendering may hold per byte it may write: room for its output, the values it
