@@ -115,6 +115,10 @@ pub enum Command {
         /// printing them.
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
+        /// Overwrite files that already exist under `--out-dir` (without it, an existing file stops the
+        /// import before anything is written). A symlink is never written through, even with `--force`.
+        #[arg(long, requires = "out_dir")]
+        force: bool,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {

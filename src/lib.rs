@@ -14,14 +14,14 @@
 //!   [`front::validate`] checks them against [`front::schemas`]. [`front::analyse`] runs it all.
 //! - [`model`]: the typed model. [`model::resolve`] turns schema-valid objects into [`model::Model`]
 //!   (Karmada's API defaults, short forms expanded by [`model::shortform`], semantic rules in
-//!   [`model::checks`], names in [`model::names`], quantities in [`model::quantity`], Karmada's API
-//!   types in [`model::api`]).
+//!   [`model::checks`], names in [`model::names`], integer fields in [`model::numbers`], quantities in
+//!   [`model::quantity`], Karmada's API types in [`model::api`]).
 //! - [`place`]: the model → a decision per resource: the claiming policy ([`place::matching`]),
 //!   filters ([`place::affinity`]), capacity ([`place::estimate`]), spread selection ([`place::spread`]),
 //!   replica division ([`place::divide`]), dependencies ([`place::deps`]); [`place::plan`] prints
 //!   decisions.
 //! - [`render`]: decisions → each cluster's objects ([`render::overrides`] applied) and the output
-//!   [`emit::Tree`]; [`render::diff`] compares trees (Secret values masked); [`render::review`] compares
+//!   [`emit::Tree`], one file per object ([`render::paths`]); [`render::diff`] compares trees (Secret values masked); [`render::review`] compares
 //!   two compiled revisions per cluster.
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
 //! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads (a pipeline of its own).

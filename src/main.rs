@@ -68,7 +68,11 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Import { files, out_dir } => commands::import::run(&files, out_dir.as_deref()),
+        Command::Import {
+            files,
+            out_dir,
+            force,
+        } => commands::import::run(&files, out_dir.as_deref(), force),
         Command::Completions { shell } => commands::manual::completions(shell),
         Command::Man => commands::manual::man(),
     };

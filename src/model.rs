@@ -9,6 +9,7 @@
 pub mod api;
 pub mod checks;
 pub mod names;
+pub mod numbers;
 pub mod quantity;
 pub mod resolve;
 pub mod scope;

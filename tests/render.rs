@@ -655,3 +655,63 @@ fn unchanged_inputs_skip_the_compile_but_never_a_change() {
     );
     assert!(!said.contains("gcp-"), "only the cluster asked for: {said}");
 }
+
+/// Issue #13, items 9 and 11: a core kind spelt like a grouped one gets a file of its own, and a
+/// 253-character name a shortened one; the kustomization lists exactly the files written, and
+/// `kubectl kustomize` (when installed) builds all three objects.
+#[test]
+fn file_names_are_distinct_short_enough_and_listed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/file-names/repo"),
+        &repo,
+    );
+    let out = fanout(&["render", "."], &repo);
+    assert!(out.status.success(), "{}", text(&out));
+    let cluster = repo.join("rendered/eu-1");
+    let mut files: Vec<String> = walk(&cluster)
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&cluster)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|p| p != "kustomization.yaml")
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 3, "{files:?}");
+    assert!(files.contains(&"shop/Deployment.apps_web.yaml".to_owned()));
+    assert!(files.contains(&"shop/Deployment%2Eapps_web.yaml".to_owned()));
+    for f in &files {
+        let name = f.rsplit('/').next().unwrap();
+        assert!(name.len() <= 255, "{name} is {} bytes", name.len());
+    }
+    let kustomization = fs::read_to_string(cluster.join("kustomization.yaml")).unwrap();
+    let listed: Vec<String> = kustomization
+        .lines()
+        .filter_map(|l| l.strip_prefix("- "))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(listed, files);
+    if Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_ok()
+    {
+        let built = Command::new("kubectl")
+            .arg("kustomize")
+            .arg(&cluster)
+            .output()
+            .unwrap();
+        assert!(built.status.success(), "{}", text(&built));
+        let stream = String::from_utf8_lossy(&built.stdout);
+        assert_eq!(
+            stream.matches("\nkind: ").count() + usize::from(stream.starts_with("kind: ")),
+            3,
+            "{stream}"
+        );
+    }
+}

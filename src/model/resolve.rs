@@ -13,6 +13,7 @@ use crate::front::classify::{Class, Object};
 use crate::model::api;
 use crate::model::checks;
 use crate::model::names;
+use crate::model::numbers;
 use crate::model::scope::{self, Scope};
 use crate::model::shortform::ShortForm;
 use crate::model::{self, Affinity, Model, ObjectRef, Origin, Placement, Scheduling};
@@ -176,6 +177,7 @@ impl Resolver {
                 format!("invalid namespace: {why}"),
             );
         }
+        self.diagnostics.extend(numbers::check(o));
         self.diagnostics.extend(checks::resource(o, &json));
         let from_crd = (self.crd_scopes.iter())
             .find(|(g, k, _)| g == group && *k == o.kind)
@@ -215,6 +217,12 @@ impl Resolver {
     }
 
     fn short_form(&mut self, o: &Object, inventory: &[String]) {
+        // before decoding, which would reject `3.0` less clearly and accept 2147483648
+        let numbers = numbers::check(o);
+        if !numbers.is_empty() {
+            self.diagnostics.extend(numbers);
+            return;
+        }
         let Some(sf) = decode::<ShortForm>(o, &mut self.diagnostics) else {
             return;
         };
