@@ -16,6 +16,7 @@ pub mod affinity;
 pub mod deps;
 pub mod divide;
 pub mod estimate;
+pub mod interpret;
 pub mod matching;
 pub mod plan;
 pub mod spread;
@@ -135,7 +136,10 @@ pub fn binding(resource: &Resource) -> Binding {
                 )
             }
             ("", "Pod") => (1, spec(""), true, None),
-            _ => (0, None, false, None),
+            _ => match interpret::built_in_binding(resource) {
+                Some(custom) => return custom,
+                None => (0, None, false, None),
+            },
         };
     Binding {
         replicas,
@@ -191,7 +195,8 @@ fn capacity(c: &Cluster) -> Capacity {
 /// (`propagateDeps`, §6.3). A referenced object missing from the repository is a warning at the reference.
 pub fn place(model: &Model) -> (Vec<Decision>, Vec<Diagnostic>) {
     let mut decisions = schedule_all(model);
-    let diagnostics = attach_dependencies(model, &mut decisions);
+    let mut diagnostics = interpret::problems(model, &decisions);
+    diagnostics.extend(attach_dependencies(model, &mut decisions));
     (decisions, diagnostics)
 }
 
@@ -286,7 +291,7 @@ fn dependency_followers(model: &Model, decisions: &[Decision]) -> (Followers, Ve
         }
         let r = &model.resources[d.resource];
         let ns = r.id.namespace.as_deref().unwrap_or("default");
-        for dep in deps::dependencies(&r.body, ns) {
+        for dep in interpret::dependencies(model, &r.body, ns) {
             let key = (
                 dep.api_version,
                 dep.kind,
@@ -319,7 +324,7 @@ fn schedule(
     resource: &Resource,
     policy: &PropagationPolicy,
 ) -> Outcome {
-    let binding = binding(resource);
+    let binding = interpret::binding(model, resource);
     let terms: Vec<(Option<&str>, Vec<&ClusterAffinity>, bool)> = match &policy.placement.affinity {
         Affinity::All => vec![(None, Vec::new(), false)],
         Affinity::Single(a) => vec![(None, vec![a], false)],

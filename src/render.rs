@@ -125,7 +125,7 @@ pub fn render_clusters(
             let file = match made.entry(key) {
                 Entry::Occupied(e) => e.get().clone(),
                 Entry::Vacant(e) => {
-                    let body = cluster_object(resource, e.key(), &policies);
+                    let body = cluster_object(model, resource, e.key(), &policies);
                     let file = body.map(|body| Arc::from(header.clone() + &to_yaml(&body)));
                     e.insert(file).clone()
                 }
@@ -194,10 +194,11 @@ fn clash(first: &Resource, second: &Resource, path: &str) -> Diagnostic {
     .with_related(first.origin.span_at("/metadata/name"), "the other object")
 }
 
-/// The object the clusters of one [`Variant`] receive (karmada-semantics.md §6.2): replicas revised where
-/// the template has the field, Job completions divided, overrides applied, namespace made explicit,
-/// server fields dropped.
+/// The object the clusters of one [`Variant`] receive (karmada-semantics.md §6.2): replicas revised (by
+/// a custom kind's interpreter, [`crate::place::interpret::revise`], else where the template has the
+/// field), Job completions divided, overrides applied, namespace made explicit, server fields dropped.
 fn cluster_object(
+    model: &Model,
     resource: &Resource,
     variant: &Variant<'_>,
     policies: &[&crate::model::OverridePolicy],
@@ -206,7 +207,9 @@ fn cluster_object(
         Some(cluster) => resource.variants[cluster].clone(),
         None => resource.body.clone(),
     };
-    if let Some(n) = variant.replicas {
+    if let Some(n) = variant.replicas
+        && !crate::place::interpret::revise(model, resource, &mut body, n)
+    {
         let field = if resource.id.kind == "Job" {
             "parallelism"
         } else {
