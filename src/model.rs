@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod checks;
+pub mod customization;
 pub mod names;
 pub mod numbers;
 pub mod quantity;
@@ -77,6 +78,8 @@ pub struct Model {
     pub resources: Vec<Resource>,
     pub propagation_policies: Vec<PropagationPolicy>,
     pub override_policies: Vec<OverridePolicy>,
+    /// The repository's `ResourceInterpreterCustomization`s, merged per kind.
+    pub interpreter: customization::Customizations,
 }
 
 #[derive(Clone, Debug, PartialEq)]

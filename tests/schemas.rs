@@ -20,6 +20,7 @@ fn kind_of(class: Class, kind: &str) -> SchemaKind {
         Class::Cluster => SchemaKind::Cluster,
         Class::PropagationPolicy | Class::ClusterPropagationPolicy => SchemaKind::PropagationPolicy,
         Class::OverridePolicy | Class::ClusterOverridePolicy => SchemaKind::OverridePolicy,
+        Class::InterpreterCustomization => SchemaKind::InterpreterCustomization,
         Class::ShortForm if kind == "MulticloudJob" => SchemaKind::MulticloudJob,
         Class::ShortForm => SchemaKind::MulticloudDeployment,
         Class::Resource => SchemaKind::Resource,

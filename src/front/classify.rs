@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 pub const CLUSTER_API: &str = "cluster.karmada.io/v1alpha1";
 pub const POLICY_API: &str = "policy.karmada.io/v1alpha1";
+pub const CONFIG_API: &str = "config.karmada.io/v1alpha1";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Class {
@@ -24,6 +25,8 @@ pub enum Class {
     ClusterPropagationPolicy,
     OverridePolicy,
     ClusterOverridePolicy,
+    /// `config.karmada.io/v1alpha1` `ResourceInterpreterCustomization`: how Karmada interprets a kind.
+    InterpreterCustomization,
     ShortForm,
     Resource,
 }
@@ -55,6 +58,7 @@ pub fn class_of(api_version: &str, kind: &str) -> Class {
         (POLICY_API, "ClusterPropagationPolicy") => Class::ClusterPropagationPolicy,
         (POLICY_API, "OverridePolicy") => Class::OverridePolicy,
         (POLICY_API, "ClusterOverridePolicy") => Class::ClusterOverridePolicy,
+        (CONFIG_API, "ResourceInterpreterCustomization") => Class::InterpreterCustomization,
         (shortform::API_VERSION, shortform::DEPLOYMENT_KIND | shortform::JOB_KIND) => {
             Class::ShortForm
         }

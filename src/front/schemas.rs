@@ -48,12 +48,13 @@ macro_rules! embed {
 }
 
 /// Every embedded file, the shared definitions first.
-const FILES: [(&str, &str); 9] = embed![
+const FILES: [(&str, &str); 10] = embed![
     "defs.schema.json",
     "config.schema.json",
     "cluster.schema.json",
     "propagationpolicy.schema.json",
     "overridepolicy.schema.json",
+    "resourceinterpretercustomization.schema.json",
     "multiclouddeployment.schema.json",
     "multicloudjob.schema.json",
     "resource.schema.json",
@@ -71,6 +72,8 @@ pub enum SchemaKind {
     PropagationPolicy,
     /// `policy.karmada.io/v1alpha1` `OverridePolicy` and `ClusterOverridePolicy`.
     OverridePolicy,
+    /// `config.karmada.io/v1alpha1` `ResourceInterpreterCustomization`.
+    InterpreterCustomization,
     /// `fanout.dev/v1alpha1` `MulticloudDeployment` (short form).
     MulticloudDeployment,
     /// `fanout.dev/v1alpha1` `MulticloudJob` (short form).
@@ -83,11 +86,12 @@ pub enum SchemaKind {
 
 impl SchemaKind {
     /// Every kind, in declaration order.
-    pub const ALL: [SchemaKind; 8] = [
+    pub const ALL: [SchemaKind; 9] = [
         SchemaKind::Config,
         SchemaKind::Cluster,
         SchemaKind::PropagationPolicy,
         SchemaKind::OverridePolicy,
+        SchemaKind::InterpreterCustomization,
         SchemaKind::MulticloudDeployment,
         SchemaKind::MulticloudJob,
         SchemaKind::Resource,
@@ -102,6 +106,7 @@ pub fn schema_file(kind: SchemaKind) -> &'static str {
         SchemaKind::Cluster => "cluster.schema.json",
         SchemaKind::PropagationPolicy => "propagationpolicy.schema.json",
         SchemaKind::OverridePolicy => "overridepolicy.schema.json",
+        SchemaKind::InterpreterCustomization => "resourceinterpretercustomization.schema.json",
         SchemaKind::MulticloudDeployment => "multiclouddeployment.schema.json",
         SchemaKind::MulticloudJob => "multicloudjob.schema.json",
         SchemaKind::Resource => "resource.schema.json",

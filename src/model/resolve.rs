@@ -36,8 +36,14 @@ pub fn resolve(objects: &[Object]) -> (Model, Vec<Diagnostic>) {
             Class::OverridePolicy | Class::ClusterOverridePolicy => r.override_policy(o),
             Class::ShortForm => r.short_form(o, &inventory),
             Class::Resource => r.resource(o),
+            Class::InterpreterCustomization => {}
         }
     }
+    let (interpreter, found) = crate::model::customization::resolve(
+        (objects.iter()).filter(|o| o.class == Class::InterpreterCustomization),
+    );
+    r.model.interpreter = interpreter;
+    r.diagnostics.extend(found);
     r.finish()
 }
 

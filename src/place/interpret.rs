@@ -29,6 +29,7 @@ use super::deps::{self, Collector, Dependency};
 use super::estimate::{self, ReplicaRequirements};
 use super::{Binding, Decision};
 use crate::diagnostic::Diagnostic;
+use crate::model::customization::{self, Customization, ReplicaSource};
 use crate::model::{Model, Resource};
 use serde_json::Value;
 
@@ -168,8 +169,34 @@ pub fn built_in_binding(resource: &Resource) -> Option<Binding> {
 /// The binding of a resource as Karmada's interpreter chain gives it: the repository's customization,
 /// then the built-in ones, then the native interpreter ([`super::binding`]).
 pub fn binding(model: &Model, resource: &Resource) -> Binding {
-    let _ = model;
-    super::binding(resource)
+    match declared(model, resource).and_then(|c| c.replicas.as_ref()) {
+        Some(rule) => binding_of(get_replicas(&declared_replicas(&rule.rule), &resource.body)),
+        None => super::binding(resource),
+    }
+}
+
+/// The repository's customization of a resource's kind.
+fn declared<'m>(model: &'m Model, resource: &Resource) -> Option<&'m Customization> {
+    (model.interpreter).get(&resource.id.api_version, &resource.id.kind)
+}
+
+/// A declared GetReplicas as a rule: the path (absent: the script returns nil and fails) or the constant.
+fn declared_replicas(rule: &customization::Replicas) -> Replicas<'_> {
+    let requirements = match &rule.template {
+        Some(at) => Requirements::PodTemplate(at),
+        None => Requirements::None,
+    };
+    match &rule.source {
+        ReplicaSource::Field(at) => Replicas::Field {
+            at,
+            absent: None,
+            requirements,
+        },
+        &ReplicaSource::Constant(replicas) => Replicas::Constant {
+            replicas,
+            requirements,
+        },
+    }
 }
 
 fn binding_of(result: Result<(i32, Option<ReplicaRequirements>), Failure>) -> Binding {
@@ -327,8 +354,10 @@ pub fn apply_revise(rule: &Revise<'_>, body: &mut Value, replicas: i32) -> Resul
 
 /// The revise rule that applies to a resource: the repository's, then the built-in one.
 fn revise_rule<'m>(model: &'m Model, resource: &Resource) -> Option<Revise<'m>> {
-    let _ = model;
-    built_in(&resource.id.api_version, &resource.id.kind)?.revise
+    match declared(model, resource).and_then(|c| c.revise.as_ref()) {
+        Some(rule) => Some(Revise::Field(&rule.rule)),
+        None => built_in(&resource.id.api_version, &resource.id.kind)?.revise,
+    }
 }
 
 /// Revises one cluster's copy (`body`) to `replicas` when a customization implements ReviseReplica for
@@ -347,10 +376,20 @@ pub fn revise(model: &Model, resource: &Resource, body: &mut Value, replicas: i3
 /// The named dependencies of `object` in `namespace`: the repository's customization, then the
 /// built-in one, then the native interpreter ([`deps::dependencies`]). A failing script gives none.
 pub fn dependencies(model: &Model, object: &Value, namespace: &str) -> Vec<Dependency> {
-    let _ = model;
-    let api_version = object.get("apiVersion").and_then(Value::as_str);
-    let kind = object.get("kind").and_then(Value::as_str);
-    let rule = built_in(api_version.unwrap_or(""), kind.unwrap_or("")).and_then(|r| r.dependencies);
+    let api_version = object
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let kind = object.get("kind").and_then(Value::as_str).unwrap_or("");
+    if let Some(c) = model.interpreter.get(api_version, kind)
+        && !c.dependencies.is_empty()
+    {
+        let mut found = Collector::new(namespace);
+        let templates = c.dependencies.iter().map(|d| d.rule.as_str());
+        pod_template_dependencies(object, templates, &mut found);
+        return found.finish();
+    }
+    let rule = built_in(api_version, kind).and_then(|r| r.dependencies);
     match rule {
         Some(rule) => built_in_dependencies(&rule, object, namespace).unwrap_or_default(),
         None => deps::dependencies(object, namespace),
@@ -514,7 +553,12 @@ pub fn problems(model: &Model, decisions: &[Decision]) -> Vec<Diagnostic> {
 
 /// The GetReplicas rule that applies to a resource, with a description of where it comes from.
 fn replicas_rule<'m>(model: &'m Model, resource: &Resource) -> Option<(Replicas<'m>, String)> {
-    let _ = model;
+    if let Some(rule) = declared(model, resource).and_then(|c| c.replicas.as_ref()) {
+        return Some((
+            declared_replicas(&rule.rule),
+            format!("ResourceInterpreterCustomization `{}`", rule.name),
+        ));
+    }
     let rule = built_in(&resource.id.api_version, &resource.id.kind)?;
     Some((
         rule.replicas?,

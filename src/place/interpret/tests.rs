@@ -873,3 +873,100 @@ fn failing_get_replicas_is_a_located_error_for_claimed_objects() {
         "its GetReplicas fails (Karmada's built-in interpreter `{CUSTOMIZATIONS_DIR}/apps.kruise.io/v1alpha1/CloneSet`), so Karmada never propagates it"
     )));
 }
+
+// ---- a repository's ResourceInterpreterCustomization ----
+
+fn customization(name: &str, api_version: &str, kind: &str, hooks: &str) -> String {
+    format!(
+        "---\napiVersion: config.karmada.io/v1alpha1\nkind: ResourceInterpreterCustomization\nmetadata: {{name: {name}}}\nspec:\n  target: {{apiVersion: {api_version}, kind: {kind}}}\n  customizations:\n{hooks}"
+    )
+}
+
+fn hook(name: &str, script: &str) -> String {
+    let body: String = script.lines().map(|l| format!("        {l}\n")).collect();
+    format!("    {name}:\n      luaScript: |\n{body}")
+}
+
+/// Karmada asks the repository's customization before its built-in ones: a CloneSet whose replicas the
+/// repository declares at `spec.size` is divided and revised there; dependency scripts of several
+/// customizations add up; an empty script is no script.
+#[test]
+fn declared_customizations_come_first() {
+    let cloneset = "---\napiVersion: apps.kruise.io/v1alpha1\nkind: CloneSet\nmetadata: {name: web, namespace: ns}\nspec:\n  replicas: 9\n  size: 4\n  template:\n    spec:\n      serviceAccountName: web\n      containers: [{name: c, image: i, envFrom: [{configMapRef: {name: extra}}]}]\n  sidecar:\n    spec:\n      containers: [{name: s, image: i, envFrom: [{secretRef: {name: side}}]}]\n";
+    let yaml = [
+        cloneset.to_owned(),
+        customization(
+            "a",
+            "apps.kruise.io/v1alpha1",
+            "CloneSet",
+            &(hook(
+                "replicaResource",
+                "function GetReplicas(obj)\n  return obj.spec.size\nend",
+            ) + &hook(
+                "replicaRevision",
+                "function ReviseReplica(obj, n)\n  obj.spec.size = n\n  return obj\nend",
+            ) + &hook(
+                "dependencyInterpretation",
+                "local kube = require(\"kube\")\nfunction GetDependencies(o)\n  return kube.getPodDependencies(o.spec.sidecar, o.metadata.namespace)\nend",
+            )),
+        ),
+        customization(
+            "b",
+            "apps.kruise.io/v1alpha1",
+            "CloneSet",
+            &(hook(
+                "dependencyInterpretation",
+                "local kube = require(\"kube\")\nfunction GetDependencies(o)\n  return kube.getPodDependencies(o.spec.template, o.metadata.namespace)\nend",
+            ) + "    healthInterpretation: {luaScript: \"\"}\n"),
+        ),
+    ]
+    .concat();
+    let model = crate::place::tests::model(&yaml);
+    let resource = &model.resources[0];
+    let b = binding(&model, resource);
+    assert_eq!((b.replicas, b.requirements, b.workload), (4, None, true));
+    let mut body = resource.body.clone();
+    assert!(revise(&model, resource, &mut body, 2));
+    assert_eq!(
+        (&body["spec"]["size"], &body["spec"]["replicas"]),
+        (&json!(2), &json!(9))
+    );
+    let mut found: Vec<_> = dependencies(&model, &resource.body, "ns")
+        .into_iter()
+        .map(|d| (d.kind, d.name))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        named(&[
+            (deps::CONFIG_MAP, "extra"),
+            (deps::SECRET, "side"),
+            (deps::SERVICE_ACCOUNT, "web")
+        ])
+    );
+}
+
+/// A declared replica path the object lacks: Lua returns nil, GetReplicas fails, an error at the object.
+#[test]
+fn a_declared_path_the_object_lacks_is_a_located_error() {
+    let yaml = format!(
+        "{}---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {{name: web, namespace: ns}}\nspec:\n  template: {{}}\n{}---\napiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {{name: p, namespace: ns}}\nspec:\n  resourceSelectors: [{{apiVersion: argoproj.io/v1alpha1, kind: Rollout}}]\n  placement: {{}}\n",
+        crate::place::tests::cluster("a", "r", "", ""),
+        customization(
+            "rollout",
+            "argoproj.io/v1alpha1",
+            "Rollout",
+            &hook(
+                "replicaResource",
+                "function GetReplicas(obj)\n  return obj.spec.replicas\nend"
+            )
+        )
+    );
+    let model = crate::place::tests::model(&yaml);
+    let (_, diagnostics) = crate::place::place(&model);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(
+        diagnostics[0].message,
+        "`Rollout ns/web`: `spec.replicas` is absent (nothing in Karmada's control plane defaults it); its GetReplicas fails (ResourceInterpreterCustomization `rollout`), so Karmada never propagates it"
+    );
+}
