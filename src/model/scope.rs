@@ -194,6 +194,8 @@ const WELL_KNOWN: &[(&str, &str, Scope)] = &[
     ("pkg.crossplane.io", "*", Scope::Cluster),
     ("apiextensions.crossplane.io", "*", Scope::Cluster),
     // OpenKruise
+    ("apps.kruise.io", "SidecarSet", Scope::Cluster),
+    ("apps.kruise.io", "NodeImage", Scope::Cluster),
     ("apps.kruise.io", "*", Scope::Namespaced),
     // KEDA
     ("keda.sh", "ClusterTriggerAuthentication", Scope::Cluster),
@@ -242,6 +244,8 @@ mod tests {
         assert_eq!(scope("", "Namespace", None), Scope::Cluster);
         assert_eq!(scope("", "ConfigMap", None), Scope::Namespaced);
         assert_eq!(scope("apps", "Deployment", None), Scope::Namespaced);
+        assert_eq!(scope("apps.kruise.io", "SidecarSet", None), Scope::Cluster);
+        assert_eq!(scope("apps.kruise.io", "CloneSet", None), Scope::Namespaced);
         assert_eq!(
             scope("rbac.authorization.k8s.io", "ClusterRole", None),
             Scope::Cluster
