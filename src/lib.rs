@@ -15,11 +15,13 @@
 //! - [`model`]: the typed model. [`model::resolve`] turns schema-valid objects into [`model::Model`]
 //!   (Karmada's API defaults, short forms expanded by [`model::shortform`], semantic rules in
 //!   [`model::checks`], names in [`model::names`], integer fields in [`model::numbers`], quantities in
-//!   [`model::quantity`], Karmada's API types in [`model::api`]).
+//!   [`model::quantity`], Karmada's API types in [`model::api`], a repository's
+//!   `ResourceInterpreterCustomization`s in [`model::customization`]).
 //! - [`place`]: the model → a decision per resource: the claiming policy ([`place::matching`]),
 //!   filters ([`place::affinity`]), capacity ([`place::estimate`]), spread selection ([`place::spread`]),
-//!   replica division ([`place::divide`]), dependencies ([`place::deps`]); [`place::plan`] prints
-//!   decisions.
+//!   replica division ([`place::divide`]), dependencies ([`place::deps`]), custom kinds' replicas, revision
+//!   and dependencies as Karmada's resource interpreter gives them ([`place::interpret`]); [`place::plan`]
+//!   prints decisions.
 //! - [`render`]: decisions → each cluster's objects ([`render::overrides`] applied) and the output
 //!   [`emit::Tree`], one file per object ([`render::paths`]); [`render::diff`] compares trees (Secret values masked); [`render::review`] compares
 //!   two compiled revisions per cluster.

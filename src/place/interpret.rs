@@ -73,9 +73,9 @@ pub enum Replicas<'a> {
         replicas: i32,
         requirements: Requirements<'a>,
     },
-    /// FlinkDeployment (named strategy, [`strategies::flink_replicas`]).
+    /// FlinkDeployment (named strategy, `strategies::flink_replicas`).
     Flink,
-    /// RayService (named strategy, [`strategies::ray_service_replicas`]).
+    /// RayService (named strategy, `strategies::ray_service_replicas`).
     RayService,
 }
 
@@ -98,7 +98,7 @@ pub enum Revise<'a> {
     /// script fails).
     Field(&'a str),
     /// RayService: the head keeps 1, the worker groups share the rest
-    /// ([`strategies::ray_service_revise`]).
+    /// (`strategies::ray_service_revise`).
     RayServiceWorkers,
 }
 
@@ -112,7 +112,7 @@ pub enum Dependencies {
     LastOf(&'static [(&'static str, &'static str)]),
     /// Named references (Flux).
     References(&'static [Reference]),
-    /// Argo Workflow's own visitor ([`strategies::workflow_dependencies`]).
+    /// Argo Workflow's own visitor (`strategies::workflow_dependencies`).
     Workflow,
 }
 
