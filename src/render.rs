@@ -194,9 +194,9 @@ fn clash(first: &Resource, second: &Resource, path: &str) -> Diagnostic {
     .with_related(first.origin.span_at("/metadata/name"), "the other object")
 }
 
-/// The object the clusters of one [`Variant`] receive (karmada-semantics.md §6.2): replicas revised (by
-/// a custom kind's interpreter, [`crate::place::interpret::revise`], else where the template has the
-/// field), Job completions divided, overrides applied, namespace made explicit, server fields dropped.
+/// The object the clusters of one [`Variant`] receive (karmada-semantics.md §6.2): replicas revised
+/// ([`crate::place::interpret::revise`]), Job completions divided, overrides applied, namespace made
+/// explicit, server fields dropped.
 fn cluster_object(
     model: &Model,
     resource: &Resource,
@@ -207,17 +207,8 @@ fn cluster_object(
         Some(cluster) => resource.variants[cluster].clone(),
         None => resource.body.clone(),
     };
-    if let Some(n) = variant.replicas
-        && !crate::place::interpret::revise(model, resource, &mut body, n)
-    {
-        let field = if resource.id.kind == "Job" {
-            "parallelism"
-        } else {
-            "replicas"
-        };
-        if let Some(slot) = body.pointer_mut(&format!("/spec/{field}")) {
-            *slot = Value::from(n);
-        }
+    if let Some(n) = variant.replicas {
+        crate::place::interpret::revise(model, resource, &mut body, n);
     }
     if let Some(c) = variant.completions
         && let Some(slot) = body.pointer_mut("/spec/completions")

@@ -360,16 +360,23 @@ fn revise_rule<'m>(model: &'m Model, resource: &Resource) -> Option<Revise<'m>> 
     }
 }
 
-/// Revises one cluster's copy (`body`) to `replicas` when a customization implements ReviseReplica for
-/// the kind; `false` when none does (the native interpreter's turn). A failing script leaves the body
-/// unchanged ([`problems`] reports it).
-pub fn revise(model: &Model, resource: &Resource, body: &mut Value, replicas: i32) -> bool {
-    match revise_rule(model, resource) {
-        Some(rule) => {
-            let _ = apply_revise(&rule, body, replicas);
-            true
-        }
-        None => false,
+/// Revises one cluster's copy (`body`) of a workload to `replicas` (karmada-semantics.md §6.2): by the
+/// repository's or a built-in customization when one implements ReviseReplica for the kind (a failing
+/// script leaves the body unchanged; [`problems`] reports it), else by the native interpreter, which
+/// writes `spec.replicas` of a Deployment, ReplicaSet or StatefulSet and `spec.parallelism` of a Job
+/// when the template has the field. Other kinds are not revised: every cluster receives them whole.
+pub fn revise(model: &Model, resource: &Resource, body: &mut Value, replicas: i32) {
+    if let Some(rule) = revise_rule(model, resource) {
+        let _ = apply_revise(&rule, body, replicas);
+        return;
+    }
+    let field = match (resource.id.group(), resource.id.kind.as_str()) {
+        ("apps", "Deployment" | "ReplicaSet" | "StatefulSet") => "replicas",
+        ("batch", "Job") => "parallelism",
+        _ => return,
+    };
+    if let Some(slot) = body.pointer_mut(&format!("/spec/{field}")) {
+        *slot = Value::from(replicas);
     }
 }
 

@@ -926,7 +926,7 @@ fn declared_customizations_come_first() {
     let b = binding(&model, resource);
     assert_eq!((b.replicas, b.requirements, b.workload), (4, None, true));
     let mut body = resource.body.clone();
-    assert!(revise(&model, resource, &mut body, 2));
+    revise(&model, resource, &mut body, 2);
     assert_eq!(
         (&body["spec"]["size"], &body["spec"]["replicas"]),
         (&json!(2), &json!(9))
@@ -969,4 +969,29 @@ fn a_declared_path_the_object_lacks_is_a_located_error() {
         diagnostics[0].message,
         "`Rollout ns/web`: `spec.replicas` is absent (nothing in Karmada's control plane defaults it); its GetReplicas fails (ResourceInterpreterCustomization `rollout`), so Karmada never propagates it"
     );
+}
+
+/// Without a ReviseReplica anywhere (only the repository's GetReplicas), Karmada sends every cluster the
+/// object whole, even when it has a `spec.replicas`; the native interpreter only revises Deployments,
+/// ReplicaSets, StatefulSets and Jobs.
+#[test]
+fn no_revise_hook_means_the_object_is_received_whole() {
+    let yaml = format!(
+        "---\napiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {{name: web, namespace: ns}}\nspec:\n  replicas: 4\n  template: {{}}\n{}",
+        customization(
+            "rollout",
+            "argoproj.io/v1alpha1",
+            "Rollout",
+            &hook(
+                "replicaResource",
+                "function GetReplicas(obj)\n  return obj.spec.replicas\nend"
+            )
+        )
+    );
+    let model = crate::place::tests::model(&yaml);
+    let resource = &model.resources[0];
+    assert_eq!(binding(&model, resource).replicas, 4);
+    let mut body = resource.body.clone();
+    revise(&model, resource, &mut body, 2);
+    assert_eq!(body, resource.body);
 }
