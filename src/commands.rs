@@ -48,11 +48,8 @@ pub(crate) fn print_text(diagnostics: &[Diagnostic], repo: &Repo) {
 }
 
 pub(crate) fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    (errors, diagnostics.len() - errors)
+    let of = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    (of(Severity::Error), of(Severity::Warning))
 }
 
 pub(crate) fn summary(errors: usize, warnings: usize) -> String {

@@ -19,6 +19,8 @@ use std::fmt::Write as _;
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, never a problem: not counted as a warning, hidden by `--quiet`.
+    Info,
 }
 
 impl Severity {
@@ -26,6 +28,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
 }
@@ -66,6 +69,17 @@ impl Diagnostic {
     ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
+            ..Diagnostic::error(code, span, message)
+        }
+    }
+
+    pub fn info(
+        code: &'static str,
+        span: impl Into<Option<Span>>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Info,
             ..Diagnostic::error(code, span, message)
         }
     }
@@ -123,6 +137,7 @@ pub fn render_styled(diagnostics: &[Diagnostic], sources: &Sources, color: bool)
             (false, s) => s.as_str().to_owned(),
             (true, Severity::Error) => "\x1b[1;31merror\x1b[0m".to_owned(),
             (true, Severity::Warning) => "\x1b[1;33mwarning\x1b[0m".to_owned(),
+            (true, Severity::Info) => "\x1b[1;36minfo\x1b[0m".to_owned(),
         };
         let spans = spans(d);
         let message = masks.message(&d.message, &spans);

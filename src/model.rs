@@ -10,6 +10,7 @@ pub mod api;
 pub mod checks;
 pub mod names;
 pub mod numbers;
+pub mod policy_fields;
 pub mod quantity;
 pub mod resolve;
 pub mod scope;
@@ -134,6 +135,31 @@ pub struct PropagationPolicy {
     pub propagate_deps: bool,
     /// Generated from the short form of this object.
     pub generated_for: Option<ObjectRef>,
+    /// Clusters nothing is dispatched to (`suspension`): scheduled, never rendered.
+    pub suspended: Suspended,
+    /// `dependentOverrides` this policy waits for (names of override policies of its scope).
+    pub dependent_overrides: Vec<String>,
+    /// Why the policy propagates nothing yet (a dependent override missing from the repository).
+    pub waiting: Option<String>,
+}
+
+/// Where a policy's `suspension` stops dispatching.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Suspended {
+    #[default]
+    Nowhere,
+    Everywhere,
+    On(std::collections::BTreeSet<String>),
+}
+
+impl Suspended {
+    pub fn covers(&self, cluster: &str) -> bool {
+        match self {
+            Suspended::Nowhere => false,
+            Suspended::Everywhere => true,
+            Suspended::On(clusters) => clusters.contains(cluster),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

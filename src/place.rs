@@ -211,7 +211,12 @@ fn schedule_all(model: &Model) -> Vec<Decision> {
                         .unwrap_or("no PropagationPolicy or ClusterPropagationPolicy selects it")
                         .to_owned(),
                 },
-                Some(p) => schedule(model, &capacities, r, &model.propagation_policies[p]),
+                Some(p) => match &model.propagation_policies[p].waiting {
+                    Some(reason) => Outcome::NotPropagated {
+                        reason: reason.clone(),
+                    },
+                    None => schedule(model, &capacities, r, &model.propagation_policies[p]),
+                },
             },
         })
         .collect()

@@ -111,10 +111,15 @@ pub fn render_clusters(
         );
         let mut made: HashMap<Variant<'_>, Result<Arc<str>, overrides::OverrideError>> =
             HashMap::new();
+        let suspended = d.policy.map(|p| &model.propagation_policies[p].suspended);
         for target in &placed.targets {
             let Some(&cluster) = clusters.get(target.cluster.as_str()) else {
                 continue;
             };
+            // `suspension`: scheduled, but nothing is dispatched to this cluster
+            if suspended.is_some_and(|s| s.covers(&cluster.name)) {
+                continue;
+            }
             let key = Variant {
                 template: (resource.variants.get_key_value(&cluster.name)).map(|(k, _)| k.as_str()),
                 replicas: target.replicas.filter(|_| placed.workload),

@@ -127,7 +127,7 @@ pub fn run(
     // Nothing changed since the last render that wrote this tree (and the tree is as it left it): the
     // result would be the same, so skip compiling. Only for renders that printed no warning, so every
     // warning is shown again on every run.
-    let inputs = (!stdout && loaded.diagnostics.is_empty())
+    let inputs = (!stdout && only_info(&loaded.diagnostics))
         .then(|| fingerprint(&loaded, clusters))
         .flatten();
     if let Some(tops) = inputs.and_then(|i| emit::rendered_from(&out_dir, i)) {
@@ -177,7 +177,7 @@ pub fn run(
         }
     }
     let progress = super::progress::Progress::start("writing", crate::quiet());
-    let record = inputs.filter(|_| c.diagnostics.is_empty());
+    let record = inputs.filter(|_| only_info(&c.diagnostics));
     let written = emit::write_recording(&out, &new, scope.as_ref(), record);
     drop(progress);
     let changes = match written {
@@ -267,4 +267,10 @@ pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
         out.display()
     );
     exit::DIFFERENCES
+}
+
+/// No warning or error among `diagnostics` (notes are shown on every run anyway, so they do not keep
+/// a render from being recorded as warning-free).
+fn only_info(diagnostics: &[Diagnostic]) -> bool {
+    (diagnostics.iter()).all(|d| d.severity == fanout::diagnostic::Severity::Info)
 }

@@ -199,6 +199,14 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
                         (Some(n), None) => format!("{n} replica{}", if n == 1 { "" } else { "s" }),
                         (None, _) => String::new(),
                     };
+                    let suspended = (d.policy).is_some_and(|p| {
+                        model.propagation_policies[p].suspended.covers(&t.cluster)
+                    });
+                    let what = if suspended {
+                        format!("{what} (suspended: nothing dispatched)")
+                    } else {
+                        what
+                    };
                     let line = format!("  + {:width$}  {what}", t.cluster);
                     let _ = writeln!(out, "{}", line.trim_end());
                 }
