@@ -120,7 +120,7 @@ fn both_validators_reject_the_same_mistakes() {
         ),
         (
             SchemaKind::PropagationPolicy,
-            serde_json::json!({"apiVersion": "policy.karmada.io/v1alpha1", "kind": "PropagationPolicy", "metadata": {"name": "p"}, "spec": {"resourceSelectors": [{"apiVersion": "v1", "kind": "ConfigMap"}], "placement": {}, "failover": {}}}),
+            serde_json::json!({"apiVersion": "policy.karmada.io/v1alpha1", "kind": "PropagationPolicy", "metadata": {"name": "p"}, "spec": {"resourceSelectors": [{"apiVersion": "v1", "kind": "ConfigMap"}], "placement": {}, "failover": {"cluster": {"purgeMode": "Sometimes"}}}}),
         ),
         (
             SchemaKind::Resource,
