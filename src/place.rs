@@ -581,13 +581,27 @@ fn assign_replicas(
         &resource.uid,
     )?;
     let landed: BTreeSet<&str> = assigned.iter().map(|t| t.name.as_str()).collect();
+    // Under static weights a cluster no rule matches gets weight 0 and is dropped (unless every
+    // weight is 0, when all count equally): say so rather than quote its capacity.
+    let unweighted: BTreeSet<&str> = match &strategy {
+        Strategy::StaticWeight(weights) if weights.iter().any(|(_, w)| *w > 0) => (weights.iter())
+            .filter(|(_, w)| *w == 0)
+            .map(|(name, _)| name.as_str())
+            .collect(),
+        _ => BTreeSet::new(),
+    };
     for c in selected
         .iter()
         .filter(|c| !landed.contains(c.name.as_str()))
     {
+        let reason = if unweighted.contains(c.name.as_str()) {
+            "no weight rule matches".to_owned()
+        } else {
+            format!("no replicas assigned ({} available)", c.available)
+        };
         rejected.push(Rejection {
             cluster: c.name.clone(),
-            reason: format!("no replicas assigned ({} available)", c.available),
+            reason,
         });
     }
     Ok(assigned)

@@ -100,6 +100,12 @@ fn print_summary(changes: &emit::Changes, clusters: &[&String]) {
         let [a, ch, r] = counts.get(c.as_str()).copied().unwrap_or_default();
         note!("{c}: {a} added, {ch} changed, {r} removed");
     }
+    // Directories of clusters no longer rendered (left the inventory, or receive nothing now).
+    for (c, [_, _, r]) in &counts {
+        if *r > 0 && !c.starts_with('.') && !clusters.iter().any(|k| k.as_str() == c) {
+            note!("{c}: directory removed ({r} files): the cluster is no longer rendered");
+        }
+    }
 }
 
 pub fn run(

@@ -195,7 +195,7 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
             Outcome::Placed(p) => {
                 for t in &p.targets {
                     let what = match (t.replicas, t.completions) {
-                        (Some(n), Some(c)) => format!("{n} parallel, {c} completions"),
+                        (Some(n), Some(c)) => format!("parallelism {n}, completions {c}"),
                         (Some(n), None) => format!("{n} replica{}", if n == 1 { "" } else { "s" }),
                         (None, _) => String::new(),
                     };
@@ -211,7 +211,12 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
                     let _ = writeln!(out, "{}", line.trim_end());
                 }
                 if let Some(total) = p.total_replicas() {
-                    let _ = writeln!(out, "    {:width$}  {total} in all", "total");
+                    let _ = writeln!(
+                        out,
+                        "    {:width$}  {}",
+                        "total",
+                        total_text(model, d, p, total)
+                    );
                 }
                 for r in &p.required_by {
                     let _ = writeln!(out, "    follows {r} (propagateDeps)");
@@ -297,4 +302,22 @@ pub fn idle_overrides(model: &Model, decisions: &[Decision]) -> Vec<Diagnostic> 
 fn is_division_outcome(reason: &str) -> bool {
     reason.starts_with("not selected by the spread constraints")
         || reason.starts_with("no replicas assigned")
+}
+
+/// The total line as a Kairship user reads it: `3 × 3 clusters = 9` for Duplicated (each cluster runs
+/// the full count), `9 in all` otherwise.
+fn total_text(model: &Model, d: &Decision, p: &crate::place::Placed, total: i64) -> String {
+    let duplicated = d.policy.is_some_and(|i| {
+        matches!(
+            model.propagation_policies[i].placement.scheduling,
+            crate::model::Scheduling::Duplicated
+        )
+    });
+    let per_cluster = p.targets.first().and_then(|t| t.replicas);
+    match per_cluster {
+        Some(n) if duplicated && p.targets.len() > 1 => {
+            format!("{n} × {} clusters = {total}", p.targets.len())
+        }
+        _ => format!("{total} in all"),
+    }
 }
