@@ -715,3 +715,20 @@ fn file_names_are_distinct_short_enough_and_listed() {
         );
     }
 }
+
+/// Issue #14: the summary names the cluster directories a render removed.
+#[test]
+fn the_summary_names_removed_cluster_directories() {
+    let (_tmp, repo) = example();
+    assert!(fanout(&["render", "."], &repo).status.success());
+    fs::remove_file(repo.join("clusters/gcp-asia-1.yaml")).unwrap();
+    let out = fanout(&["render", "."], &repo);
+    assert!(out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("gcp-asia-1: directory removed"),
+        "{}",
+        text(&out)
+    );
+    assert!(!repo.join("rendered/gcp-asia-1").exists());
+}
