@@ -78,6 +78,9 @@ pub struct Model {
     pub resources: Vec<Resource>,
     pub propagation_policies: Vec<PropagationPolicy>,
     pub override_policies: Vec<OverridePolicy>,
+    /// Karmada's `--skipped-propagating-namespaces` (regular expressions), from `fanout.yaml`; `None`:
+    /// Karmada's default, `kube-.*`.
+    pub skipped_namespaces: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

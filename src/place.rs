@@ -26,7 +26,7 @@ use crate::model::{Affinity, Cluster, Model, ObjectRef, PropagationPolicy, Resou
 use affinity::{cluster_matches, taint_string, untolerated_taint};
 use divide::Strategy;
 use estimate::{ReplicaRequirements, ResourceModel, ResourceSummary};
-use matching::never_propagated;
+use matching::{Skipped, namespace_auto_propagated, never_propagated};
 use rayon::prelude::*;
 use serde_json::Value;
 use spread::{Mode, SpreadField};
@@ -198,16 +198,38 @@ pub fn place(model: &Model) -> (Vec<Decision>, Vec<Diagnostic>) {
 fn schedule_all(model: &Model) -> Vec<Decision> {
     let (claims, _) = matching::claims(model);
     let capacities: Vec<Capacity> = model.clusters.iter().map(capacity).collect();
+    let skipped = Skipped::new(model);
     // Each resource is scheduled on its own (as Karmada's scheduler does, one binding at a time, against
     // the inventory's capacities): on every core, decisions in resource order.
     (model.resources.par_iter())
         .enumerate()
-        .map(|(i, r)| Decision {
+        .map(|(i, r)| {
+            let auto = namespace_auto_propagated(r, &skipped);
+            (i, r, auto)
+        })
+        .map(|(i, r, auto)| Decision {
             resource: i,
-            policy: claims[i],
+            // a Namespace the namespace controller sends is not placed by any policy
+            policy: claims[i].filter(|_| !auto),
             outcome: match claims[i] {
+                // Karmada's namespace controller: every Namespace goes to every cluster, whatever the
+                // policies (ClusterOverridePolicies still apply).
+                _ if auto => Outcome::Placed(Placed {
+                    targets: (model.clusters.iter())
+                        .map(|c| Target {
+                            cluster: c.name.clone(),
+                            replicas: None,
+                            completions: None,
+                        })
+                        .collect(),
+                    rejected: Vec::new(),
+                    workload: false,
+                    affinity_term: None,
+                    skipped_terms: Vec::new(),
+                    required_by: Vec::new(),
+                }),
                 None => Outcome::NotPropagated {
-                    reason: never_propagated(r)
+                    reason: never_propagated(r, &skipped)
                         .unwrap_or("no PropagationPolicy or ClusterPropagationPolicy selects it")
                         .to_owned(),
                 },

@@ -173,6 +173,8 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
         let _ = write!(out, "{}", title(r));
         if let Some(p) = policy_label(model, d) {
             let _ = write!(out, "  ({p})");
+        } else if r.id.kind == "Namespace" && matches!(d.outcome, Outcome::Placed(_)) {
+            let _ = write!(out, "  (Karmada's namespace controller: every cluster)");
         }
         out.push('\n');
         let width = model
