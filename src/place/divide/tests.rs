@@ -28,6 +28,7 @@ fn cand(name: &str, available: i32, tier: usize) -> Candidate {
         name: name.to_string(),
         available,
         tier,
+        previous: 0,
     }
 }
 
@@ -550,6 +551,7 @@ fn candidates_strategy(
                 name,
                 available,
                 tier,
+                previous: 0,
             })
             .collect()
     })

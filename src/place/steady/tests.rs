@@ -1,0 +1,1 @@
+//! Karmada's reschedule triggers and placement fingerprints.
