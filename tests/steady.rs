@@ -70,6 +70,7 @@ fn replicas_only(lines: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// `plan --output json`, checked against its schema, as placement lines.
 fn plan(repo: &Path, out: &Path, extra: &[String]) -> Vec<String> {
     let o = fanout(&["plan", "--output", "json"], repo, out, extra);
     assert!(
@@ -78,7 +79,11 @@ fn plan(repo: &Path, out: &Path, extra: &[String]) -> Vec<String> {
         repo.display(),
         text(&o)
     );
-    placements(&serde_json::from_slice(&o.stdout).unwrap())
+    let json: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let schemas = fanout::front::schemas::Schemas::new();
+    let errors = schemas.validate(fanout::front::schemas::SchemaKind::Plan, &json);
+    assert!(errors.is_empty(), "{}: {errors:?}", repo.display());
+    placements(&json)
 }
 
 /// The placement recorded in the tree: `.fanout/placement.tsv` lines of objects with replicas, as
@@ -221,4 +226,204 @@ fn steady_scenarios() {
         run_scenario(s, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn run(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fanout"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run fanout")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .args(["-c", "user.email=ci@example.com", "-c", "user.name=ci"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git must be installed for these tests");
+    assert!(o.status.success(), "git {args:?}: {}", text(&o));
+}
+
+/// The example repository, rendered, in a temporary directory.
+fn rendered_example() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("multicloud");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/multicloud"),
+        &repo,
+    );
+    let o = run(&["render", "."], &repo);
+    assert!(o.status.success(), "{}", text(&o));
+    (tmp, repo)
+}
+
+fn set_storefront_replicas(repo: &Path, replicas: u32) {
+    let path = repo.join("apps/storefront/workload.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let (head, rest) = text.split_once("  replicas: ").unwrap();
+    let (_, tail) = rest.split_once('\n').unwrap();
+    fs::write(&path, format!("{head}  replicas: {replicas}\n{tail}")).unwrap();
+}
+
+/// Every file under `dir` with its bytes (the stat cache left out).
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !p.ends_with(".fanout/cache") {
+                out.push((p.clone(), fs::read(&p).unwrap_or_default()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Each side of `diff --base` starts from its own previous result: the base revision's committed
+/// schedule file, and the working tree's output directory.
+#[test]
+fn diff_base_starts_each_side_from_its_own_schedule() {
+    let (_tmp, repo) = rendered_example();
+    // The committed tree: storefront scaled 6 -> 9 in steady mode, 3/1/2 -> 5/1/3 (a first schedule of
+    // 9 would be 4/1/4).
+    set_storefront_replicas(&repo, 9);
+    let o = run(&["render", "."], &repo);
+    assert!(o.status.success(), "{}", text(&o));
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-qm", "base"]);
+    // 9 -> 12, not rendered: the base side keeps 5/1/3 (its own schedule), the new side scales up from
+    // the working tree's 5/1/3 to 7/1/4 (a first schedule of 12 would be 6/2/4).
+    set_storefront_replicas(&repo, 12);
+    let moves = [
+        "  Deployment shop/storefront on aws-eu-1: 5 -> 7\n",
+        "  Deployment shop/storefront on gcp-us-1: 3 -> 4\n",
+    ];
+    let check_moves = |o: &Output| {
+        assert_eq!(o.status.code(), Some(1), "{}", text(o));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        let shown: Vec<&str> = stdout.lines().filter(|l| l.contains(" -> ")).collect();
+        assert_eq!(shown.len(), 2, "{}", text(o));
+        for m in moves {
+            assert!(stdout.contains(m), "{}", text(o));
+        }
+    };
+    check_moves(&run(&["diff", "--base", "HEAD", "."], &repo));
+    // Rendered: the working tree's schedule says 7/1/4 now, the base revision's still 5/1/3.
+    let o = run(&["render", "."], &repo);
+    assert!(o.status.success(), "{}", text(&o));
+    check_moves(&run(&["diff", "--base", "HEAD", "."], &repo));
+    // A broken schedule file in the base revision is an error naming `REV:path:line`.
+    let schedule = repo.join("rendered/.fanout/schedule.tsv");
+    let good = fs::read(&schedule).unwrap();
+    fs::write(&schedule, "# fanout schedule v1\nnot a line\n").unwrap();
+    git(&repo, &["commit", "-qam", "broken"]);
+    fs::write(&schedule, good).unwrap();
+    let o = run(&["diff", "--base", "HEAD", "."], &repo);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("HEAD:rendered/.fanout/schedule.tsv:2: expected 7 tab-separated fields"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// A malformed schedule file is an error naming the file and every bad line, and nothing is written
+/// or half used; a symlink in its place is refused; lines of objects that are gone are ignored.
+#[test]
+fn the_schedule_file_is_used_whole_or_not_at_all() {
+    let (_tmp, repo) = rendered_example();
+    let schedule = repo.join("rendered/.fanout/schedule.tsv");
+    let good = fs::read_to_string(&schedule).unwrap();
+    set_storefront_replicas(&repo, 9);
+
+    let mut lines: Vec<String> = good.lines().map(str::to_owned).collect();
+    lines[3] = lines[3].replace("Deployment", "Deployment\textra");
+    lines[4] = lines[4].replacen('=', "=x", 1);
+    fs::write(&schedule, lines.join("\n") + "\n").unwrap();
+    let before = snapshot(&repo.join("rendered"));
+    for command in ["render", "plan", "check", "validate"] {
+        let o = run(&[command, "."], &repo);
+        assert_eq!(o.status.code(), Some(2), "{command}: {}", text(&o));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            stderr.contains("rendered/.fanout/schedule.tsv:4: expected 7 tab-separated fields")
+                && stderr.contains("rendered/.fanout/schedule.tsv:5: replicas `x"),
+            "{command}: {}",
+            text(&o)
+        );
+    }
+    assert_eq!(
+        before,
+        snapshot(&repo.join("rendered")),
+        "nothing may be written"
+    );
+
+    #[cfg(unix)]
+    {
+        let elsewhere = repo.join("elsewhere.tsv");
+        fs::write(&elsewhere, &good).unwrap();
+        fs::remove_file(&schedule).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, &schedule).unwrap();
+        let o = run(&["plan", "."], &repo);
+        assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("symlink"),
+            "{}",
+            text(&o)
+        );
+        fs::remove_file(&schedule).unwrap();
+    }
+
+    // An object that no longer exists: ignored; the next render drops its line.
+    let gone = "apps/v1\tDeployment\tshop\tgone\t0123456789abcdef\t-\taws-eu-1=4\n";
+    fs::write(&schedule, format!("{good}{gone}")).unwrap();
+    let o = run(&["render", "."], &repo);
+    assert!(o.status.success(), "{}", text(&o));
+    let now = fs::read_to_string(&schedule).unwrap();
+    assert!(!now.contains("gone"), "{now}");
+    assert!(now.contains("storefront\t"), "{now}");
+}
+
+#[test]
+fn reschedule_names_objects_that_exist() {
+    let (_tmp, repo) = rendered_example();
+    let o = run(&["plan", ".", "--reschedule=shop/nothing"], &repo);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("--reschedule: no resource named `shop/nothing`"),
+        "{}",
+        text(&o)
+    );
+    set_storefront_replicas(&repo, 9);
+    let o = run(
+        &[
+            "plan",
+            ".",
+            "--reschedule=shop/storefront",
+            "--workload",
+            "shop/storefront",
+        ],
+        &repo,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("schedule: fresh (--reschedule)"),
+        "{stdout}"
+    );
+    // A reschedule renders the fresh result, and a plain render afterwards keeps it.
+    let o = run(&["render", ".", "--reschedule"], &repo);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["check", "."], &repo);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }

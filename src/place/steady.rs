@@ -223,7 +223,8 @@ pub struct Record {
 }
 
 /// The trigger that makes Karmada schedule an object again (`None`: keep the previous result).
-/// `workload` is Karmada's `IsWorkload` (replicas > 0 or replica requirements).
+/// `workload` is Karmada's `IsWorkload` (replicas > 0 or replica requirements). A requested reschedule
+/// (`forced`) is named first whatever else changed: it is what makes the schedule fresh.
 pub fn trigger(
     previous: Option<&Previous>,
     forced: bool,
@@ -239,12 +240,12 @@ pub fn trigger(
             Trigger::FirstSchedule
         });
     };
+    if forced {
+        // Karmada schedules on any trigger; a requested one decides the mode (fresh), so it is named.
+        return Some(Trigger::Requested);
+    }
     if placement_changed(prev, placement) {
-        return Some(if forced {
-            Trigger::Requested
-        } else {
-            Trigger::PlacementChanged
-        });
+        return Some(Trigger::PlacementChanged);
     }
     let duplicated = matches!(placement.scheduling, Scheduling::Duplicated);
     let sum = prev.sum();
@@ -260,9 +261,6 @@ pub fn trigger(
             from: sum,
             to: replicas,
         });
-    }
-    if forced {
-        return Some(Trigger::Requested);
     }
     if !workload {
         return Some(Trigger::NotWorkload);
