@@ -135,6 +135,21 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+    /// Record live Karmada ResourceBindings (`kubectl get resourcebindings,clusterresourcebindings -A
+    /// -o yaml`) as the previous schedule result, so the next render starts where Karmada is.
+    #[command(name = "adopt-bindings")]
+    AdoptBindings {
+        /// Files to read (YAML or JSON, objects or a `List`); `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Repository root (its objects and placements).
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        /// Output directory whose `.fanout/schedule.tsv` is written [default: `output` of
+        /// fanout.yaml, else REPO/rendered].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

@@ -2,6 +2,7 @@
 //! outcome to an exit code (`cli::exit`). What they share is here: loading a repository's front end and
 //! printing diagnostics and summaries.
 
+pub mod adopt;
 pub mod argocd;
 pub mod diff;
 pub mod import;

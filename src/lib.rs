@@ -27,6 +27,7 @@
 //!   two compiled revisions per cluster.
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
 //! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads (a pipeline of its own).
+//! - [`adopt`]: live ResourceBindings → the previous schedule result (`fanout adopt-bindings`).
 //! - [`gocompat`]: what exists only to reproduce Go behaviour Karmada's results depend on (Go's sort, the
 //!   FNV tie-break seed, yaml.v2 and JSON spelling, number formatting).
 //! - [`source`] and [`diagnostic`]: the vocabulary every stage speaks (files, spans, located problems).
@@ -44,6 +45,7 @@
 //! panic; all diagnostics of a stage are collected before stopping; the same input gives the same output
 //! byte for byte (sorted walks, `BTreeMap`s, no clocks or randomness).
 
+pub mod adopt;
 pub mod diagnostic;
 pub mod emit;
 pub mod front;

@@ -76,6 +76,9 @@ fn main() -> ExitCode {
             }
         }
         Command::Import { files, out_dir } => commands::import::run(&files, out_dir.as_deref()),
+        Command::AdoptBindings { files, repo, out } => {
+            commands::adopt::run(&files, &repo, out.as_deref())
+        }
         Command::Completions { shell } => commands::manual::completions(shell),
         Command::Man => commands::manual::man(),
     };

@@ -427,3 +427,62 @@ fn reschedule_names_objects_that_exist() {
     let o = run(&["check", "."], &repo);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 }
+
+/// `adopt-bindings` records live ResourceBindings as the previous result: the next render starts from
+/// Karmada's split instead of a first schedule.
+#[test]
+fn adopted_bindings_are_the_previous_result() {
+    let (_tmp, repo) = rendered_example();
+    fs::remove_dir_all(repo.join("rendered")).unwrap();
+    let bindings = repo.join("bindings.json");
+    fs::write(
+        &bindings,
+        r#"{"apiVersion": "v1", "kind": "List", "items": [
+          {"apiVersion": "work.karmada.io/v1alpha2", "kind": "ResourceBinding",
+           "metadata": {"name": "storefront-deployment", "namespace": "shop"},
+           "spec": {"resource": {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "shop", "name": "storefront"},
+                    "replicas": 6,
+                    "clusters": [{"name": "aws-eu-1", "replicas": 2}, {"name": "aws-eu-2", "replicas": 2}, {"name": "gcp-us-1", "replicas": 2}]}},
+          {"apiVersion": "work.karmada.io/v1alpha2", "kind": "ResourceBinding",
+           "metadata": {"name": "old-deployment", "namespace": "shop"},
+           "spec": {"resource": {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "shop", "name": "old"}}}
+        ]}"#,
+    )
+    .unwrap();
+    let o = run(&["adopt-bindings", "bindings.json"], &repo);
+    assert!(o.status.success(), "{}", text(&o));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("`Deployment shop/old` is not in the repository"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("adopted 1 binding"), "{stderr}");
+    // Without the applied placement the binding is rescheduled, in steady mode: 6 replicas are all
+    // there, so Karmada's 2/2/2 stays (a first schedule would be 3/1/2).
+    let o = run(&["plan", ".", "--workload", "shop/storefront"], &repo);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    for want in [
+        "aws-eu-1     2 replicas",
+        "aws-eu-2     2 replicas",
+        "gcp-us-1     2 replicas",
+        "schedule: rescheduled (the placement changed)",
+    ] {
+        assert!(stdout.contains(want), "{want}\n{}", text(&o));
+    }
+    let o = run(&["render", "."], &repo);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["check", "."], &repo);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run(&["plan", ".", "--workload", "shop/storefront"], &repo);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("schedule: kept"),
+        "{}",
+        text(&o)
+    );
+    // Not a binding: nothing is written.
+    fs::write(&bindings, r#"{"apiVersion": "v1", "kind": "Pod"}"#).unwrap();
+    let before = snapshot(&repo.join("rendered"));
+    let o = run(&["adopt-bindings", "bindings.json"], &repo);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(before, snapshot(&repo.join("rendered")));
+}

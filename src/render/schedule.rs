@@ -41,31 +41,61 @@ pub fn to_text(model: &Model, decisions: &[Decision]) -> String {
         let Some(record) = &d.record else {
             continue;
         };
-        let id = &model.resources[d.resource].id;
-        let term = match &record.term {
-            Some((name, hash)) => format!("{}@{hash}", escape(name)),
-            None => "-".into(),
-        };
-        let clusters: Vec<String> = (record.clusters.iter())
-            .map(|(c, replicas)| match replicas {
-                Some(n) => format!("{}={n}", escape(c)),
-                None => escape(c),
-            })
-            .collect();
-        let clusters = if clusters.is_empty() {
-            "-".to_owned()
-        } else {
-            clusters.join(",")
-        };
-        lines.push(format!(
-            "{}\t{}\t{}\t{}\t{}\t{term}\t{clusters}",
-            escape(&id.api_version),
-            escape(&id.kind),
-            id.namespace.as_deref().map_or("-".into(), escape),
-            escape(&id.name),
-            record.placement,
+        lines.push(line(
+            &model.resources[d.resource].id,
+            &record.placement,
+            record.term.as_ref(),
+            &record.clusters,
         ));
     }
+    file(lines)
+}
+
+/// The file for previous results (as `fanout adopt-bindings` makes them).
+pub fn history_text(history: &History) -> String {
+    let lines = history
+        .iter()
+        .map(|(id, prev)| {
+            let clusters: Vec<(String, Option<i32>)> = (prev.clusters.iter())
+                .map(|(c, n)| (c.clone(), Some(*n)))
+                .collect();
+            line(id, &prev.placement, prev.term.as_ref(), &clusters)
+        })
+        .collect();
+    file(lines)
+}
+
+fn line(
+    id: &ObjectRef,
+    placement: &str,
+    term: Option<&(String, String)>,
+    clusters: &[(String, Option<i32>)],
+) -> String {
+    let term = match term {
+        Some((name, hash)) => format!("{}@{hash}", escape(name)),
+        None => "-".into(),
+    };
+    let clusters: Vec<String> = (clusters.iter())
+        .map(|(c, replicas)| match replicas {
+            Some(n) => format!("{}={n}", escape(c)),
+            None => escape(c),
+        })
+        .collect();
+    let clusters = if clusters.is_empty() {
+        "-".to_owned()
+    } else {
+        clusters.join(",")
+    };
+    format!(
+        "{}\t{}\t{}\t{}\t{placement}\t{term}\t{clusters}",
+        escape(&id.api_version),
+        escape(&id.kind),
+        id.namespace.as_deref().map_or("-".into(), escape),
+        escape(&id.name),
+    )
+}
+
+fn file(mut lines: Vec<String>) -> String {
     lines.sort();
     let mut out = format!(
         "{HEADER}: the previous result the next render starts from (see README)\n\
