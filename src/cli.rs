@@ -57,6 +57,15 @@ pub enum Command {
         /// Only this workload, as NAMESPACE/NAME (NAME for cluster-scoped objects); repeatable.
         #[arg(long, value_name = "NS/NAME")]
         workload: Vec<String>,
+        /// Where the previous schedule result is read (`DIR/.fanout/schedule.tsv`) [default: `output`
+        /// of fanout.yaml, else REPO/rendered].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Schedule afresh instead of keeping the previous split, as Karmada's WorkloadRebalancer does:
+        /// `--reschedule` for every object, `--reschedule=NS/NAME` (repeatable) for some.
+        #[arg(long, value_name = "NS/NAME", num_args = 0..=1, require_equals = true,
+              default_missing_value = "", action = clap::ArgAction::Append)]
+        reschedule: Vec<String>,
     },
     /// Write one manifest directory per cluster (only what changed; nothing unless everything is valid).
     Render {
@@ -75,6 +84,11 @@ pub enum Command {
         /// Print the selected clusters' objects as one YAML stream instead of writing files.
         #[arg(long, conflicts_with = "diff")]
         stdout: bool,
+        /// Schedule afresh instead of keeping the previous split, as Karmada's WorkloadRebalancer does:
+        /// `--reschedule` for every object, `--reschedule=NS/NAME` (repeatable) for some.
+        #[arg(long, value_name = "NS/NAME", num_args = 0..=1, require_equals = true,
+              default_missing_value = "", action = clap::ArgAction::Append)]
+        reschedule: Vec<String>,
     },
     /// Render in memory and compare with the tree on disk; exit 1 with the diff when it is stale.
     Check {
@@ -84,6 +98,11 @@ pub enum Command {
         /// Output directory [default: `output` of fanout.yaml, else REPO/rendered].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Schedule afresh instead of keeping the previous split, as Karmada's WorkloadRebalancer does:
+        /// `--reschedule` for every object, `--reschedule=NS/NAME` (repeatable) for some.
+        #[arg(long, value_name = "NS/NAME", num_args = 0..=1, require_equals = true,
+              default_missing_value = "", action = clap::ArgAction::Append)]
+        reschedule: Vec<String>,
     },
     /// What a change does per cluster: render the repository at a git revision and as it is now, and diff.
     Diff {
@@ -119,6 +138,21 @@ pub enum Command {
         /// import before anything is written). A symlink is never written through, even with `--force`.
         #[arg(long, requires = "out_dir")]
         force: bool,
+    },
+    /// Record live Karmada ResourceBindings (`kubectl get resourcebindings,clusterresourcebindings -A
+    /// -o yaml`) as the previous schedule result, so the next render starts where Karmada is.
+    #[command(name = "adopt-bindings")]
+    AdoptBindings {
+        /// Files to read (YAML or JSON, objects or a `List`); `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Repository root (its objects and placements).
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        /// Output directory whose `.fanout/schedule.tsv` is written [default: `output` of
+        /// fanout.yaml, else REPO/rendered].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {

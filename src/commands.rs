@@ -2,6 +2,7 @@
 //! outcome to an exit code (`cli::exit`). What they share is here: loading a repository's front end and
 //! printing diagnostics and summaries.
 
+pub mod adopt;
 pub mod argocd;
 pub mod diff;
 pub mod import;
@@ -20,14 +21,45 @@ use fanout::front::schemas::Schemas;
 use std::io::Write;
 use std::path::Path;
 
-/// Load and analyse a repository; on I/O failure print it and give the exit code.
-pub(crate) fn front(repo: &Path, schemas: &Schemas) -> Result<(Repo, Analysis), i32> {
-    let mut loaded = fanout::front::load::load(repo, None, schemas).map_err(|e| {
+/// Load and analyse a repository (`out`: an output directory given on the command line, never read as
+/// input); on I/O failure print it and give the exit code.
+pub(crate) fn front(
+    repo: &Path,
+    out: Option<&Path>,
+    schemas: &Schemas,
+) -> Result<(Repo, Analysis), i32> {
+    let mut loaded = fanout::front::load::load(repo, out, schemas).map_err(|e| {
         eprintln!("error: {e}");
         exit::USAGE_OR_IO
     })?;
     let analysis = fanout::analyse_repo(&mut loaded, schemas);
     Ok((loaded, analysis))
+}
+
+/// `--reschedule` values: none given → nothing; an empty one (`--reschedule` alone) → every object;
+/// else the objects named `NAMESPACE/NAME` (`NAME` for cluster-scoped objects).
+pub(crate) fn reschedule(names: &[String]) -> fanout::place::steady::Reschedule {
+    use fanout::place::steady::Reschedule;
+    if names.is_empty() {
+        Reschedule::None
+    } else if names.iter().any(String::is_empty) {
+        Reschedule::All
+    } else {
+        Reschedule::Only(names.iter().cloned().collect())
+    }
+}
+
+/// The non-empty `names` (`NAMESPACE/NAME` or `NAME`) that match no resource of the model, joined for
+/// a message; `None` when every one matches.
+pub(crate) fn unknown_names(model: &fanout::model::Model, names: &[String]) -> Option<String> {
+    let known: std::collections::BTreeSet<String> = (model.resources.iter())
+        .map(|r| fanout::place::steady::short_name(&r.id))
+        .collect();
+    let unknown: Vec<String> = (names.iter())
+        .filter(|n| !n.is_empty() && !known.contains(*n))
+        .map(|n| format!("`{n}`"))
+        .collect();
+    (!unknown.is_empty()).then(|| unknown.join(", "))
 }
 
 /// Colour on stderr only when it is a terminal and `NO_COLOR` is not set.

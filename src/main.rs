@@ -46,21 +46,28 @@ fn main() -> ExitCode {
             repo,
             output,
             workload,
-        } => commands::plan::run(&repo, output, &workload),
+            out,
+            reschedule,
+        } => commands::plan::run(&repo, output, &workload, out.as_deref(), &reschedule),
         Command::Render {
             repo,
             out,
             clusters,
             diff,
             stdout,
-        } => render::run(&repo, out.as_deref(), &clusters, diff, stdout),
-        Command::Check { repo, out } => render::check(&repo, out.as_deref()),
+            reschedule,
+        } => render::run(&repo, out.as_deref(), &clusters, diff, stdout, &reschedule),
+        Command::Check {
+            repo,
+            out,
+            reschedule,
+        } => render::check(&repo, out.as_deref(), &reschedule),
         Command::Diff { repo, base, output } => commands::diff::run(&repo, &base, output),
         Command::ArgocdGenerate { repo } => {
             match commands::argocd::cluster_from_env(&|k| std::env::var(k).ok()) {
                 Ok(cluster) => {
                     note!("argocd-generate: cluster `{cluster}`");
-                    render::run(&repo, None, &[cluster], false, true)
+                    render::run(&repo, None, &[cluster], false, true, &[])
                 }
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -73,6 +80,9 @@ fn main() -> ExitCode {
             out_dir,
             force,
         } => commands::import::run(&files, out_dir.as_deref(), force),
+        Command::AdoptBindings { files, repo, out } => {
+            commands::adopt::run(&files, &repo, out.as_deref())
+        }
         Command::Completions { shell } => commands::manual::completions(shell),
         Command::Man => commands::manual::man(),
     };

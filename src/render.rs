@@ -10,6 +10,7 @@ pub mod diff;
 pub mod overrides;
 pub mod paths;
 pub mod review;
+pub mod schedule;
 
 pub use paths::object_path;
 
@@ -348,7 +349,8 @@ pub fn to_yaml(body: &Value) -> String {
 }
 
 /// The output tree of the given clusters (all when `only` is None): object files, a `kustomization.yaml`
-/// per cluster, and the placement summary.
+/// per cluster, the placement summary and the schedule result the next render starts from
+/// ([`schedule`]).
 pub fn tree(
     model: &Model,
     rendered: &Rendered,
@@ -384,6 +386,10 @@ pub fn tree(
     tree.insert(
         PLACEMENT_FILE.into(),
         placement_summary(model, decisions).into_bytes().into(),
+    );
+    tree.insert(
+        schedule::SCHEDULE_FILE.into(),
+        schedule::to_text(model, decisions).into_bytes().into(),
     );
     tree
 }

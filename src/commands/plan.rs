@@ -1,4 +1,5 @@
-//! `fanout plan`: the expected placement of every workload (or those asked for), as text or JSON.
+//! `fanout plan`: the expected placement of every workload (or those asked for), as text or JSON,
+//! starting from the previous schedule result in the output directory.
 
 use super::{count, front, print_stdout, print_text, summary};
 use crate::cli::{Format, exit};
@@ -7,10 +8,22 @@ use fanout::front::schemas::Schemas;
 use fanout::place::{self, plan};
 use std::path::Path;
 
-pub fn run(repo: &Path, output: Format, workloads: &[String]) -> i32 {
+pub fn run(
+    repo: &Path,
+    output: Format,
+    workloads: &[String],
+    out: Option<&Path>,
+    reschedule: &[String],
+) -> i32 {
     let schemas = Schemas::new();
-    let (loaded, analysis) = match front(repo, &schemas) {
+    let (loaded, analysis) = match front(repo, out, &schemas) {
         Ok(x) => x,
+        Err(code) => return code,
+    };
+    let prior = match super::render::output_dir(&loaded, out)
+        .and_then(|dir| super::render::prior(&dir, reschedule))
+    {
+        Ok(p) => p,
         Err(code) => return code,
     };
     if analysis.has_errors() {
@@ -20,7 +33,10 @@ pub fn run(repo: &Path, output: Format, workloads: &[String]) -> i32 {
         return exit::INVALID;
     }
     let model = &analysis.model;
-    let (decisions, found) = place::place(model);
+    if let Err(code) = super::render::check_reschedule(model, reschedule) {
+        return code;
+    }
+    let (decisions, found) = place::place_with(model, &prior);
     let mut notes = analysis.diagnostics.clone();
     notes.extend(found);
     notes.extend(plan::idle_overrides(model, &decisions));

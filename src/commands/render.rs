@@ -1,31 +1,60 @@
 //! The `render` and `check` commands: compile, then write (or compare) the output tree, printing a
-//! summary line per cluster and, when asked, the diff.
+//! summary line per cluster and, when asked, the diff. Both start from the previous schedule result
+//! in the output directory (`.fanout/schedule.tsv`), as `plan`, `validate` and `diff` do.
 
 use super::{count, print_stdout, print_text, summary};
 use crate::cli::exit;
 use fanout::diagnostic::Diagnostic;
 use fanout::front::load::Repo;
 use fanout::front::schemas::Schemas;
+use fanout::model::Model;
+use fanout::place::steady::Prior;
 use fanout::render::{self, diff};
 use fanout::{Compiled, emit};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Load and compile; on failure print why and give the exit code.
+/// Load and compile from the previous schedule result in the output directory (`reschedule`: see
+/// [`super::reschedule`]); on failure print why and give the exit code.
 /// `out`: an output directory given on the command line, never read as input.
-pub(super) fn compiled(repo: &Path, out: Option<&Path>) -> Result<(Repo, Compiled), i32> {
-    compiled_for(repo, out, None)
-}
-
-/// [`compiled`], rendering only the clusters in `only` (all when `None`).
-fn compiled_for(
+pub(super) fn compiled(
     repo: &Path,
     out: Option<&Path>,
-    only: Option<&BTreeSet<String>>,
+    reschedule: &[String],
 ) -> Result<(Repo, Compiled), i32> {
     let schemas = Schemas::new();
     let mut loaded = loaded(repo, out, &schemas)?;
-    compile_loaded(repo, &mut loaded, &schemas, only).map(|c| (loaded, c))
+    let out_dir = output_dir(&loaded, out)?;
+    let prior = prior(&out_dir, reschedule)?;
+    let c = compile_loaded(repo, &mut loaded, &schemas, None, &prior)?;
+    check_reschedule(&c.model, reschedule)?;
+    Ok((loaded, c))
+}
+
+/// The previous schedule result in `out_dir` and the reschedule requests; on failure print why.
+pub(super) fn prior(out_dir: &Path, reschedule: &[String]) -> Result<Prior, i32> {
+    let history = fanout::previous::read(out_dir).map_err(|e| {
+        eprintln!("error: {e}");
+        match e {
+            fanout::previous::PreviousError::Unreadable { .. } => exit::USAGE_OR_IO,
+            fanout::previous::PreviousError::Malformed { .. } => exit::INVALID,
+        }
+    })?;
+    Ok(Prior {
+        history,
+        reschedule: super::reschedule(reschedule),
+    })
+}
+
+/// Every `--reschedule=NS/NAME` must name an object of the repository; print those that do not.
+pub(super) fn check_reschedule(model: &Model, reschedule: &[String]) -> Result<(), i32> {
+    match super::unknown_names(model, reschedule) {
+        None => Ok(()),
+        Some(names) => {
+            eprintln!("error: --reschedule: no resource named {names}");
+            Err(exit::USAGE_OR_IO)
+        }
+    }
 }
 
 /// Read the repository; on failure print why and give the exit code.
@@ -45,9 +74,10 @@ fn compile_loaded(
     loaded: &mut Repo,
     schemas: &Schemas,
     only: Option<&BTreeSet<String>>,
+    prior: &Prior,
 ) -> Result<Compiled, i32> {
     let progress = super::progress::Progress::start("validating and placing", crate::quiet());
-    let result = fanout::compile_clusters(loaded, schemas, only);
+    let result = fanout::compile_clusters(loaded, schemas, only, prior);
     drop(progress);
     match result {
         Ok(c) => {
@@ -80,7 +110,7 @@ fn fail(repo: &Path, diagnostics: &[Diagnostic], loaded: &Repo) {
 
 /// The output directory: `--out` as given, else `fanout.yaml`'s `output` under the repository, which
 /// must resolve inside it (a committed symlink must not redirect the render); on failure print why.
-fn output_dir(repo: &Repo, out: Option<&Path>) -> Result<PathBuf, i32> {
+pub(super) fn output_dir(repo: &Repo, out: Option<&Path>) -> Result<PathBuf, i32> {
     match out {
         Some(out) => Ok(out.to_path_buf()),
         None => {
@@ -114,6 +144,7 @@ pub fn run(
     clusters: &[String],
     show_diff: bool,
     stdout: bool,
+    reschedule: &[String],
 ) -> i32 {
     let only: Option<BTreeSet<String>> =
         (!clusters.is_empty()).then(|| clusters.iter().cloned().collect());
@@ -122,18 +153,15 @@ pub fn run(
         Ok(l) => l,
         Err(code) => return code,
     };
-    let out_dir = if stdout {
-        PathBuf::new()
-    } else {
-        match output_dir(&loaded, out) {
-            Ok(dir) => dir,
-            Err(code) => return code,
-        }
+    // Even `--stdout` reads the output directory: the previous schedule result is there.
+    let out_dir = match output_dir(&loaded, out) {
+        Ok(dir) => dir,
+        Err(code) => return code,
     };
-    // Nothing changed since the last render that wrote this tree (and the tree is as it left it): the
-    // result would be the same, so skip compiling. Only for renders that printed no warning, so every
-    // warning is shown again on every run.
-    let inputs = (!stdout && only_info(&loaded.diagnostics))
+    // Nothing changed since the last render that wrote this tree (and the tree is as it left it, its
+    // schedule result included): the result would be the same, so skip compiling. Only for renders that
+    // printed no warning, so every warning is shown again on every run, and never with `--reschedule`.
+    let inputs = (!stdout && only_info(&loaded.diagnostics) && reschedule.is_empty())
         .then(|| fingerprint(&loaded, clusters))
         .flatten();
     if let Some(tops) = inputs.and_then(|i| emit::rendered_from(&out_dir, i)) {
@@ -143,10 +171,17 @@ pub fn run(
         print_summary(&emit::Changes::default(), &shown);
         return exit::OK;
     }
-    let c = match compile_loaded(repo, &mut loaded, &schemas, only.as_ref()) {
+    let prior = match prior(&out_dir, reschedule) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let c = match compile_loaded(repo, &mut loaded, &schemas, only.as_ref(), &prior) {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if let Err(code) = check_reschedule(&c.model, reschedule) {
+        return code;
+    }
     let unknown: Vec<&String> = clusters
         .iter()
         .filter(|n| !c.model.clusters.iter().any(|k| &&k.name == n))
@@ -235,8 +270,8 @@ fn print_stream(c: &Compiled, only: Option<&BTreeSet<String>>) -> i32 {
     }
 }
 
-pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
-    let (loaded, c) = match compiled(repo, out) {
+pub fn check(repo: &Path, out: Option<&Path>, reschedule: &[String]) -> i32 {
+    let (loaded, c) = match compiled(repo, out, reschedule) {
         Ok(x) => x,
         Err(code) => return code,
     };

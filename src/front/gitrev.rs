@@ -12,6 +12,10 @@
 //!
 //! Files are named `REV:path` in diagnostics (`main:apps/web.yaml:5:9`), the path relative to the
 //! repository directory.
+//!
+//! [`load_with_schedule`] also hands over the revision's previous schedule result
+//! (`<output>/.fanout/schedule.tsv` of the revision's own `output`), read under the same rules: a
+//! symlink there is refused, its size is checked from the listing ([`crate::previous::MAX_BYTES`]).
 
 use crate::front::config;
 use crate::front::load::{CHART_FILE, Reader, Repo, globs, is_input_name, is_kustomization};
@@ -67,6 +71,19 @@ enum Entry {
 /// Read the repository at `repo` (a directory inside a git work tree, possibly its root) as it is at
 /// `rev`. The result is a [`Repo`] like [`load`](crate::front::load::load) gives, rooted at `repo`.
 pub fn load(repo: &Path, rev: &str, schemas: &Schemas) -> Result<Repo, GitError> {
+    load_with_schedule(repo, rev, schemas).map(|(repo, _)| repo)
+}
+
+/// What [`load_with_schedule`] found as the revision's schedule file: its name (`REV:path`) and its
+/// bytes (`None` when the revision has none).
+pub type ScheduleFile = (String, Option<Vec<u8>>);
+
+/// [`load`], and the revision's schedule file (`<output>/.fanout/schedule.tsv`).
+pub fn load_with_schedule(
+    repo: &Path,
+    rev: &str,
+    schemas: &Schemas,
+) -> Result<(Repo, ScheduleFile), GitError> {
     let prefix = String::from_utf8_lossy(&git(repo, &["rev-parse", "--show-prefix"])?)
         .trim_end_matches('\n')
         .to_owned();
@@ -176,11 +193,31 @@ pub fn load(repo: &Path, rev: &str, schemas: &Schemas) -> Result<Repo, GitError>
             .file(rel.clone(), bytes)
             .map_err(|e| read_error(rev, rel, e))?;
     }
+    let schedule_rel = match output.as_deref() {
+        Some("") | None => crate::render::schedule::SCHEDULE_FILE.to_owned(),
+        Some(dir) => format!("{dir}/{}", crate::render::schedule::SCHEDULE_FILE),
+    };
+    let schedule_name = format!("{rev}:{schedule_rel}");
+    let refuse = |why: &str| GitError(format!("cannot read `{schedule_name}`: {why}"));
+    let schedule = match entries.get(&schedule_rel) {
+        None => None,
+        Some(Entry::Blob { size, .. }) if *size > crate::previous::MAX_BYTES => {
+            return Err(refuse(&ReadError::TooLarge(*size).to_string()));
+        }
+        Some(Entry::Blob { oid, size }) => Some(
+            batch
+                .read(oid, *size)
+                .map_err(|e| read_error(rev, &schedule_rel, e))?
+                .ok_or_else(|| refuse(&ReadError::TooLarge(*size).to_string()))?,
+        ),
+        Some(Entry::Symlink { .. }) => return Err(refuse(&ReadError::Symlink.to_string())),
+        Some(_) => return Err(refuse(&ReadError::NotRegular("directory").to_string())),
+    };
     batch.finish();
     for chart in charts {
         reader.chart(&chart);
     }
-    Ok(reader.finish(repo.to_path_buf()))
+    Ok((reader.finish(repo.to_path_buf()), (schedule_name, schedule)))
 }
 
 fn read_error(rev: &str, rel: &str, e: io::Error) -> GitError {

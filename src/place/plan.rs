@@ -1,7 +1,8 @@
 //! The expected placement, for people and for programs: [`to_json`] is the stable contract described by
 //! `schema/plan.schema.json`, [`to_text`] a readable table. Both list, per resource, the clusters it lands on
 //! with replicas, the total, and every cluster left out with its reason; a resource that cannot be placed
-//! shows Karmada's error while the others still show.
+//! shows Karmada's error while the others still show. A resource with a previous schedule result also
+//! says what became of it (kept, scaled up, scaled down, rescheduled, fresh) and why.
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, ObjectRef, OverridePolicy, Resource};
@@ -73,6 +74,19 @@ struct JsonWorkload<'a> {
     skipped_terms: Option<Vec<JsonTerm<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     required_by: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedule: Option<JsonSchedule>,
+}
+
+/// What became of the previous schedule result; absent on a first schedule.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonSchedule {
+    change: &'static str,
+    /// `None` when the previous result was kept.
+    trigger: Option<&'static str>,
+    previous_replicas: Option<i32>,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -126,6 +140,16 @@ fn workload<'a>(model: &'a Model, d: &'a Decision) -> JsonWorkload<'a> {
         affinity_term: None,
         skipped_terms: None,
         required_by: None,
+        schedule: d
+            .how
+            .as_ref()
+            .filter(|h| !h.is_first())
+            .map(|h| JsonSchedule {
+                change: h.change.as_str(),
+                trigger: h.trigger.as_ref().map(|t| t.as_str()),
+                previous_replicas: h.previous,
+                reason: h.describe(),
+            }),
     };
     match &d.outcome {
         Outcome::Placed(p) => {
@@ -184,12 +208,16 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
             .max()
             .unwrap_or(8)
             .max(8);
+        let schedule = d.how.as_ref().filter(|h| !h.is_first());
         match &d.outcome {
             Outcome::NotPropagated { reason } => {
                 let _ = writeln!(out, "  not propagated: {reason}");
             }
             Outcome::Failed { error, rejected } => {
                 let _ = writeln!(out, "  error: {error}");
+                if let Some(h) = schedule {
+                    let _ = writeln!(out, "    schedule: {}", h.describe());
+                }
                 for x in rejected {
                     let _ = writeln!(out, "  - {:width$}  {}", x.cluster, x.reason);
                 }
@@ -228,6 +256,9 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
                 }
                 if let Some(term) = &p.affinity_term {
                     let _ = writeln!(out, "    affinity term `{term}`");
+                }
+                if let Some(h) = schedule {
+                    let _ = writeln!(out, "    schedule: {}", h.describe());
                 }
                 for x in &p.rejected {
                     let _ = writeln!(out, "  - {:width$}  {}", x.cluster, x.reason);
