@@ -15,7 +15,9 @@
 //! - [`model`]: the typed model. [`model::resolve`] turns schema-valid objects into [`model::Model`]
 //!   (Karmada's API defaults, short forms expanded by [`model::shortform`], semantic rules in
 //!   [`model::checks`], names in [`model::names`], integer fields in [`model::numbers`], quantities in
-//!   [`model::quantity`], Karmada's API types in [`model::api`]).
+//!   [`model::quantity`], kinds' scope in [`model::scope`], policy fields beyond placement in
+//!   [`model::policy_fields`], Karmada's API types in [`model::api`]). [`front::yaml11`] says what YAML
+//!   1.1 readers make of a scalar.
 //! - [`place`]: the model → a decision per resource: the claiming policy ([`place::matching`]),
 //!   filters ([`place::affinity`]), capacity ([`place::estimate`]), spread selection ([`place::spread`]),
 //!   replica division ([`place::divide`]), dependencies ([`place::deps`]), steady scheduling from the
@@ -23,13 +25,15 @@
 //! - [`previous`]: EDGE. Read the previous schedule result (`.fanout/schedule.tsv`, written by
 //!   [`render::schedule`]) from an output directory, for placement to start from.
 //! - [`render`]: decisions → each cluster's objects ([`render::overrides`] applied) and the output
-//!   [`emit::Tree`], one file per object ([`render::paths`]); [`render::diff`] compares trees (Secret values masked); [`render::review`] compares
-//!   two compiled revisions per cluster.
+//!   [`emit::Tree`], one file per object ([`render::paths`]); [`render::diff`] compares trees (Secret
+//!   values masked); [`render::review`] compares two compiled revisions per cluster.
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
 //! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads (a pipeline of its own).
 //! - [`adopt`]: live ResourceBindings → the previous schedule result (`fanout adopt-bindings`).
 //! - [`gocompat`]: what exists only to reproduce Go behaviour Karmada's results depend on (Go's sort, the
 //!   FNV tie-break seed, yaml.v2 and JSON spelling, number formatting).
+//! - [`safe_read`]: how the edges read a file from an untrusted tree (no symlink followed, no FIFO
+//!   waited on, size checked first).
 //! - [`source`] and [`diagnostic`]: the vocabulary every stage speaks (files, spans, located problems;
 //!   printed with Secret values masked, see [`front::classify::secret_values`]).
 //!
