@@ -112,10 +112,31 @@ pub fn load_with_schedule(
         &["ls-tree", "-r", "-t", "-l", "-z", "--full-tree", &tree],
     )
     .map_err(|_| GitError(format!("`{}` does not exist at `{rev}`", repo.display())))?;
-    let entries = parse_listing(&listing, rev)?;
+    let mut batch = Batch::start(repo)?;
+    let read = read_tree(repo, rev, &listing, &mut batch, schemas);
+    batch.finish();
+    read
+}
+
+/// Where blobs come from: git's object store ([`Batch`]), or anything else that maps an object id to
+/// its bytes (the fuzz target's made-up trees).
+pub trait Blobs {
+    /// The blob `oid`, if it is at most `max` bytes (else `None`, and nothing of it is kept).
+    fn read(&mut self, oid: &str, max: u64) -> io::Result<Option<Vec<u8>>>;
+}
+
+/// The revision's files from its tree listing (`git ls-tree -r -t -l -z` output) and a blob source: the
+/// part of [`load_with_schedule`] that decides what is read, with no process or disk of its own.
+pub fn read_tree(
+    repo: &Path,
+    rev: &str,
+    listing: &[u8],
+    batch: &mut dyn Blobs,
+    schemas: &Schemas,
+) -> Result<(Repo, ScheduleFile), GitError> {
+    let entries = parse_listing(listing, rev)?;
 
     let mut reader = Reader::new(|rel| format!("{rev}:{rel}"));
-    let mut batch = Batch::start(repo)?;
     let config_read = match entries.get(config::FILE_NAME) {
         None => Err(ReadError::NotFound),
         Some(Entry::Blob { oid, size }) if *size <= super::load::CONFIG_MAX_BYTES => batch
@@ -163,7 +184,7 @@ pub fn load_with_schedule(
         }
         let (oid, size) = match entry {
             Entry::Blob { oid, size } => (oid.clone(), *size),
-            Entry::Symlink { .. } => match resolve(&entries, rel, &mut batch, rev)? {
+            Entry::Symlink { .. } => match resolve(&entries, rel, batch, rev)? {
                 Resolved::File(oid, size) => (oid, size),
                 Resolved::Directory => continue,
                 Resolved::Outside(target) => {
@@ -213,7 +234,6 @@ pub fn load_with_schedule(
         Some(Entry::Symlink { .. }) => return Err(refuse(&ReadError::Symlink.to_string())),
         Some(_) => return Err(refuse(&ReadError::NotRegular("directory").to_string())),
     };
-    batch.finish();
     for chart in charts {
         reader.chart(&chart);
     }
@@ -305,7 +325,7 @@ enum Resolved {
 fn resolve(
     entries: &BTreeMap<String, Entry>,
     rel: &str,
-    batch: &mut Batch,
+    batch: &mut dyn Blobs,
     rev: &str,
 ) -> Result<Resolved, GitError> {
     let mut at = rel.to_owned();
@@ -370,7 +390,13 @@ impl Batch {
         }
     }
 
-    /// The blob `oid`, if it is at most `max` bytes (else `None`, and nothing of it is kept).
+    fn finish(mut self) {
+        drop(self.input);
+        let _ = self.child.wait();
+    }
+}
+
+impl Blobs for Batch {
     fn read(&mut self, oid: &str, max: u64) -> io::Result<Option<Vec<u8>>> {
         writeln!(self.input, "{oid}")?;
         self.input.flush()?;
@@ -396,11 +422,6 @@ impl Batch {
         let mut newline = [0u8; 1];
         self.output.read_exact(&mut newline)?;
         Ok(Some(content))
-    }
-
-    fn finish(mut self) {
-        drop(self.input);
-        let _ = self.child.wait();
     }
 }
 
