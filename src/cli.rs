@@ -15,10 +15,30 @@ pub mod exit {
     pub const USAGE_OR_IO: i32 = 3;
 }
 
+/// `fanout -V`: the version and the git commit it was built from (`unknown` outside git; see build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FANOUT_GIT_COMMIT"),
+    ")"
+);
+
+/// `fanout --version`: also the Karmada and Kubernetes versions fanout follows, as the README states them
+/// ("Placement: how fanout decides"; the Kubernetes version is the one `tests/integrations.rs` checks
+/// rendered objects against).
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FANOUT_GIT_COMMIT"),
+    ")\nKarmada scheduler: v1.16 and later, checked against v1.19",
+    "\nKubernetes: 1.33 (rendered objects checked against its API schemas)"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "fanout",
-    version,
+    version = VERSION,
+    long_version = LONG_VERSION,
     about = "A declarative GitOps compiler for multi-cluster Kubernetes: Karmada placement, offline",
     after_help = "Exit codes: 0 success, 1 differences found, 2 invalid input or unplaceable workload, 3 usage or I/O error."
 )]

@@ -2,6 +2,11 @@
 
 use std::process::Command;
 
+/// The build script, for its git lookup (its `main` is not used here).
+#[allow(dead_code)]
+#[path = "../build.rs"]
+mod build_script;
+
 fn fanout(args: &[&str]) -> (Option<i32>, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_fanout"))
         .args(args)
@@ -32,6 +37,40 @@ fn help_lists_commands_and_exit_codes() {
     assert!(
         out.contains("Exit codes: 0 success, 1 differences found, 2 invalid input"),
         "{out}"
+    );
+}
+
+/// Issue #17: `--version` names the commit (as `git rev-parse --short HEAD` gives it) and the Karmada
+/// and Kubernetes versions fanout follows; `-V` is the one-line form.
+#[test]
+fn version_names_the_commit_and_the_versions_followed() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let commit = std::env::var("FANOUT_GIT_COMMIT")
+        .ok()
+        .filter(|c| !c.trim().is_empty())
+        .or_else(|| build_script::git_commit(root))
+        .unwrap_or_else(|| "unknown".to_owned());
+    let (code, out, _) = fanout(&["--version"]);
+    assert_eq!(code, Some(0));
+    let first = format!("fanout {} (commit {commit})", env!("CARGO_PKG_VERSION"));
+    assert_eq!(out.lines().next(), Some(first.as_str()), "{out}");
+    assert!(
+        out.contains("Karmada scheduler: v1.16 and later, checked against v1.19")
+            && out.contains("Kubernetes: 1.33"),
+        "{out}"
+    );
+    let (code, out, _) = fanout(&["-V"]);
+    assert_eq!((code, out), (Some(0), format!("{first}\n")));
+}
+
+/// Outside a git work tree the build script falls back to `unknown` instead of failing the build.
+#[test]
+fn the_commit_lookup_gives_none_outside_git() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(build_script::git_commit(tmp.path()), None);
+    assert_eq!(
+        build_script::git_commit(&tmp.path().join("not-even-there")),
+        None
     );
 }
 
