@@ -141,8 +141,14 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `fanout man > fanout.1`.
-    Man,
+    /// Print the manual page (roff), e.g. `fanout man > fanout.1`; with `--dir`, write one page per
+    /// command instead (`fanout.1`, `fanout-render.1`, ...).
+    Man {
+        /// Write `fanout.1` and a page per subcommand (`fanout-SUBCOMMAND.1`) into this directory
+        /// (created if missing; existing pages are replaced).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -70,7 +70,7 @@ fn main() -> ExitCode {
         }
         Command::Import { files, out_dir } => commands::import::run(&files, out_dir.as_deref()),
         Command::Completions { shell } => commands::manual::completions(shell),
-        Command::Man => commands::manual::man(),
+        Command::Man { dir } => commands::manual::man(dir.as_deref()),
     };
     ExitCode::from(code as u8)
 }

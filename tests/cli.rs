@@ -1,5 +1,7 @@
 //! The command line itself: help, usage errors, completions, the manual page, exit codes.
 
+mod common;
+
 use std::process::Command;
 
 /// The build script, for its git lookup (its `main` is not used here).
@@ -266,5 +268,90 @@ fn a_closed_pipe_ends_quietly() {
             matches!(out.status.code(), Some(0..=2)),
             "{args:?}: {stderr}"
         );
+    }
+}
+
+/// Issue #17: `fanout man --dir DIR` writes a page per command; each one is read by the real `man`
+/// (man-db) and by `groff -ww` without a single warning. `fanout man` alone still prints the top page.
+#[test]
+fn manual_pages_for_every_command_read_without_warnings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("man/man1");
+    let (code, out, err) = fanout(&["man", "--dir", dir.to_str().unwrap()]);
+    assert_eq!((code, out.as_str()), (Some(0), ""), "{err}");
+    let mut written: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    let mut expected: Vec<String> = [
+        "",
+        "argocd-generate",
+        "check",
+        "completions",
+        "diff",
+        "import",
+        "man",
+        "plan",
+        "render",
+        "validate",
+    ]
+    .iter()
+    .map(|c| {
+        if c.is_empty() {
+            "fanout.1".to_owned()
+        } else {
+            format!("fanout-{c}.1")
+        }
+    })
+    .collect();
+    expected.sort();
+    assert_eq!(written, expected);
+    let (code, top, _) = fanout(&["man"]);
+    assert_eq!(code, Some(0));
+    assert_eq!(top, std::fs::read_to_string(dir.join("fanout.1")).unwrap());
+    assert!(
+        top.contains("fanout\\-render(1)"),
+        "the top page names the others: {top}"
+    );
+    let render = std::fs::read_to_string(dir.join("fanout-render.1")).unwrap();
+    assert!(
+        render.contains(".TH fanout-render 1") && render.contains("\\-\\-cluster"),
+        "{render}"
+    );
+
+    let have_man = common::installed("man", &["--version"]);
+    let have_groff = common::installed("groff", &["--version"]);
+    for page in &written {
+        let path = dir.join(page);
+        let mut readers = Vec::new();
+        if have_man {
+            let mut man = Command::new("man");
+            man.args(["--warnings", "-l"])
+                .arg(&path)
+                .env("MANWIDTH", "80");
+            readers.push(("man --warnings -l", man));
+        }
+        if have_groff {
+            let mut groff = Command::new("groff");
+            groff.args(["-ww", "-man", "-z"]).arg(&path);
+            readers.push(("groff -ww -man -z", groff));
+        }
+        for (what, mut reader) in readers {
+            let o = reader.output().unwrap();
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                o.status.success() && stderr.is_empty(),
+                "{what} {page}: {stderr}"
+            );
+            if what.starts_with("man") {
+                let shown = String::from_utf8_lossy(&o.stdout);
+                let name = page.trim_end_matches(".1");
+                assert!(
+                    shown.contains(name) && shown.contains("SYNOPSIS"),
+                    "{shown}"
+                );
+            }
+        }
     }
 }

@@ -2,10 +2,10 @@
 //! Argo CD's sidecar runs it (output checked with `kubernetes-validate` and against `kubectl kustomize` of
 //! the rendered directory), the sidecar patch merged by `kubectl kustomize`, the Flux wiring on a rendered
 //! tree, and `.pre-commit-hooks.yaml` in a real `pre-commit run`. A test whose tool is not installed says
-//! so on stderr and passes; `.ci/run` installs the tools.
+//! so on stderr and passes, except under CI (`CI=true`), where it fails; `.ci/run` installs the tools.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, installed};
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,20 +34,6 @@ const CLUSTERS: [&str; 7] = [
 
 fn root() -> &'static Path {
     Path::new(ROOT)
-}
-
-/// Is `tool` installed? If not, say the test is skipped.
-fn installed(tool: &str, version_args: &[&str]) -> bool {
-    let ok = Command::new(tool)
-        .args(version_args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("SKIPPED: {tool} not installed; .ci/run installs it");
-    }
-    ok
 }
 
 fn kubectl_installed() -> bool {

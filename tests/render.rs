@@ -261,13 +261,7 @@ fn cluster_subset_leaves_other_clusters_alone() {
 
 #[test]
 fn every_cluster_directory_builds_with_kubectl_kustomize() {
-    if Command::new("kubectl")
-        .arg("version")
-        .arg("--client")
-        .output()
-        .is_err()
-    {
-        eprintln!("SKIPPED: kubectl is not installed; `.ci/run` installs it");
+    if !common::installed("kubectl", &["version", "--client"]) {
         return;
     }
     let (_tmp, repo) = example();
@@ -310,8 +304,7 @@ fn git(dir: &Path, args: &[&str]) {
 
 #[test]
 fn diff_against_a_git_revision_shows_moves_per_cluster() {
-    if Command::new("git").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: git is not installed");
+    if !common::installed("git", &["--version"]) {
         return;
     }
     let (tmp, repo) = example();

@@ -2,6 +2,8 @@
 //! (`check-jsonschema`, the PyPI package), so editors using yaml-language-server agree with the CLI: every
 //! object of the example and of the valid fixtures passes, and typical mistakes fail in both.
 
+mod common;
+
 use fanout::front::classify::{self, Class};
 use fanout::front::schemas::{SchemaKind, Schemas, schema_file};
 use std::collections::BTreeMap;
@@ -9,10 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn available() -> bool {
-    Command::new("check-jsonschema")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
+    common::installed("check-jsonschema", &["--version"])
 }
 
 fn kind_of(class: Class, kind: &str) -> SchemaKind {
@@ -79,7 +78,6 @@ fn check(kind: SchemaKind, instances: &[serde_json::Value]) -> (bool, String) {
 #[test]
 fn a_second_validator_accepts_every_valid_object() {
     if !available() {
-        eprintln!("SKIPPED: check-jsonschema is not installed; `.ci/run` installs it");
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -110,7 +108,6 @@ fn a_second_validator_accepts_every_valid_object() {
 #[test]
 fn both_validators_reject_the_same_mistakes() {
     if !available() {
-        eprintln!("SKIPPED: check-jsonschema is not installed; `.ci/run` installs it");
         return;
     }
     let cases = [
