@@ -3,6 +3,7 @@
 //! printing diagnostics and summaries.
 
 pub mod argocd;
+pub mod color;
 pub mod diff;
 pub mod import;
 pub mod manual;
@@ -30,12 +31,6 @@ pub(crate) fn front(repo: &Path, schemas: &Schemas) -> Result<(Repo, Analysis), 
     Ok((loaded, analysis))
 }
 
-/// Colour on stderr only when it is a terminal and `NO_COLOR` is not set.
-fn color() -> bool {
-    use std::io::IsTerminal;
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
 /// Print diagnostics on stderr (warnings left out under `--quiet`).
 pub(crate) fn print_text(diagnostics: &[Diagnostic], repo: &Repo) {
     let shown: Vec<Diagnostic> = diagnostics
@@ -43,8 +38,9 @@ pub(crate) fn print_text(diagnostics: &[Diagnostic], repo: &Repo) {
         .filter(|d| !quiet() || d.severity == Severity::Error)
         .cloned()
         .collect();
-    let text = diagnostic::render_styled(&shown, &repo.sources, color());
-    let _ = std::io::stderr().write_all(text.as_bytes());
+    // Styled always; the stream strips the styles unless `--color` and the environment ask for them.
+    let text = diagnostic::render_styled(&shown, &repo.sources, true);
+    let _ = anstream::stderr().write_all(text.as_bytes());
 }
 
 pub(crate) fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {

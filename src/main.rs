@@ -30,6 +30,7 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            commands::color::set_from_raw(std::env::args_os());
             let code = if e.use_stderr() {
                 exit::USAGE_OR_IO
             } else {
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         }
     };
     QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    commands::color::set(cli.color);
     let code = match cli.command {
         Command::Validate { repo, output, fast } => commands::validate::run(&repo, output, fast),
         Command::Plan {

@@ -355,3 +355,113 @@ fn manual_pages_for_every_command_read_without_warnings() {
         }
     }
 }
+
+/// A repository with one schema error on a line of wide characters: the caret must land under
+/// `provder`, counted in display columns (each of `日本語` and `東京` takes two).
+fn wide_repo() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("cluster.yaml"),
+        "apiVersion: cluster.karmada.io/v1alpha1\nkind: Cluster\nmetadata: {name: tokyo-1}\nspec: {region: 日本語-東京, provder: aws}\n",
+    )
+    .unwrap();
+    tmp
+}
+
+/// `fanout validate REPO` with extra arguments and environment, colour variables cleared first.
+fn validate_with(repo: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fanout"));
+    cmd.arg("validate").arg(repo).args(args);
+    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "TERM"] {
+        cmd.env_remove(var);
+    }
+    let out = cmd.envs(env.iter().copied()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// Issue #17: diagnostics are laid out in display columns.
+#[test]
+fn a_caret_after_wide_characters_lands_under_its_text() {
+    let repo = wide_repo();
+    let err = validate_with(repo.path(), &[], &[]);
+    let lines: Vec<&str> = err.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("日本語"))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert_eq!(
+        lines[at], "4 | spec: {region: 日本語-東京, provder: aws}",
+        "{err}"
+    );
+    // "spec: {region: " is 15 columns, 日本語 6, "-" 1, 東京 4, ", " 2: `provder` starts at column 29.
+    assert_eq!(
+        lines[at + 1],
+        format!("  | {}^^^^^^^", " ".repeat(28)),
+        "{err}"
+    );
+}
+
+/// Issue #17: `--color`, `NO_COLOR`, `CLICOLOR_FORCE` and `TERM=dumb` off a terminal.
+#[test]
+fn color_follows_the_flag_then_the_environment() {
+    let repo = wide_repo();
+    let styled = |err: &str| err.contains("\x1b[") && err.contains("error");
+    let plain = |err: &str| !err.contains('\x1b') && err.starts_with("error[schema]");
+    for (args, env, want) in [
+        (&[][..], &[][..], false),
+        (&["--color", "always"], &[], true),
+        (&["--color=always"], &[("NO_COLOR", "1")], true),
+        (&["--color", "never"], &[("CLICOLOR_FORCE", "1")], false),
+        (&[], &[("CLICOLOR_FORCE", "1")], true),
+        (&[], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], false),
+        (&["--color", "auto"], &[("TERM", "xterm-256color")], false),
+    ] {
+        let err = validate_with(repo.path(), args, env);
+        let ok = if want { styled(&err) } else { plain(&err) };
+        assert!(ok, "{args:?} {env:?}: {err:?}");
+    }
+    let (code, _, err) = fanout(&["--color", "sometimes", "validate"]);
+    assert_eq!(code, Some(3), "{err}");
+}
+
+/// Issue #17: on a terminal (a pseudo-terminal from `script`), `auto` colours unless `NO_COLOR` is set
+/// or `TERM=dumb`; `--color never` wins.
+#[test]
+fn color_on_a_terminal_follows_no_color_and_term() {
+    if !common::installed("script", &["--version"]) {
+        return;
+    }
+    let repo = wide_repo();
+    let fanout = env!("CARGO_BIN_EXE_fanout");
+    let run = |flag: &str, env: &[(&str, &str)]| {
+        let line = format!("{fanout} validate {} {flag}", repo.path().display());
+        let mut cmd = Command::new("script");
+        cmd.args(["-qec", &line, "/dev/null"]);
+        for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+            cmd.env_remove(var);
+        }
+        let out = cmd
+            .env("TERM", "xterm")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let on_terminal = run("", &[]);
+    assert!(
+        on_terminal.contains("\x1b[") && on_terminal.contains("[schema]: unknown field"),
+        "{on_terminal:?}"
+    );
+    for (flag, env) in [
+        ("", &[("NO_COLOR", "1")][..]),
+        ("", &[("TERM", "dumb")]),
+        ("--color never", &[]),
+    ] {
+        let out = run(flag, env);
+        assert!(
+            out.contains("error[schema]") && !out.contains('\x1b'),
+            "{flag} {env:?}: {out:?}"
+        );
+    }
+}
