@@ -140,6 +140,20 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+    /// Write the JSON Schemas fanout validates with (each with a stable `$id`) for editors and other
+    /// validators, and `fanout.schema.json` for any file fanout reads.
+    Schemas {
+        /// Repository the editor settings are for (`--vscode`).
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// Directory to write the schemas into (created if missing; existing schemas are replaced).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Also set `yaml.schemas` in `.vscode/settings.json` of the current directory (other settings
+        /// kept): REPO's YAML files to `fanout.schema.json`, its `fanout.yaml` to the config schema.
+        #[arg(long)]
+        vscode: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]

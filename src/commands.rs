@@ -10,6 +10,7 @@ pub mod manual;
 pub mod plan;
 pub mod progress;
 pub mod render;
+pub mod schemas;
 pub mod validate;
 
 use crate::cli::exit;
@@ -29,6 +30,30 @@ pub(crate) fn front(repo: &Path, schemas: &Schemas) -> Result<(Repo, Analysis), 
     })?;
     let analysis = fanout::analyse_repo(&mut loaded, schemas);
     Ok((loaded, analysis))
+}
+
+/// `formatVersion` of every JSON document fanout prints (`validate`, `plan` and `diff` with
+/// `--output json`): raised when a format changes in a way a reader must know about (a field removed,
+/// renamed or given another meaning); adding a field does not raise it.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+/// A JSON output with `formatVersion` first, the command's own fields after it. Serialised straight
+/// to the output (`flatten` writes the inner fields one by one: a large plan is never held twice).
+#[derive(serde::Serialize)]
+pub(crate) struct Versioned<T> {
+    #[serde(rename = "formatVersion")]
+    format_version: u32,
+    #[serde(flatten)]
+    inner: T,
+}
+
+impl<T> Versioned<T> {
+    pub(crate) fn new(inner: T) -> Self {
+        Versioned {
+            format_version: FORMAT_VERSION,
+            inner,
+        }
+    }
 }
 
 /// Print diagnostics on stderr (warnings left out under `--quiet`).

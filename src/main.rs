@@ -71,6 +71,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Import { files, out_dir } => commands::import::run(&files, out_dir.as_deref()),
+        Command::Schemas { repo, out, vscode } => commands::schemas::run(&out, vscode, &repo),
         Command::Completions { shell } => commands::manual::completions(shell),
         Command::Man { dir } => commands::manual::man(dir.as_deref()),
     };

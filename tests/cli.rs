@@ -294,6 +294,7 @@ fn manual_pages_for_every_command_read_without_warnings() {
         "man",
         "plan",
         "render",
+        "schemas",
         "validate",
     ]
     .iter()
@@ -463,5 +464,19 @@ fn color_on_a_terminal_follows_no_color_and_term() {
             out.contains("error[schema]") && !out.contains('\x1b'),
             "{flag} {env:?}: {out:?}"
         );
+    }
+}
+
+/// Issue #17: every JSON output starts with its `formatVersion`.
+#[test]
+fn json_outputs_carry_a_format_version() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/multicloud");
+    for (command, field) in [("validate", "diagnostics"), ("plan", "workloads")] {
+        let (code, out, err) = fanout(&[command, example, "--output", "json"]);
+        assert_eq!(code, Some(0), "{err}");
+        let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["formatVersion", field], "{command}");
+        assert_eq!(json["formatVersion"], 1, "{command}");
     }
 }

@@ -323,6 +323,9 @@ fn diff_against_a_git_revision_shows_moves_per_cluster() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(!text(&out).contains("s3cr3t-canary"), "{}", text(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["formatVersion", "clusters", "replicas", "diff"]);
+    assert_eq!(json["formatVersion"], 1);
     let moves: Vec<(String, i64, i64)> = json["replicas"]
         .as_array()
         .unwrap()

@@ -1,6 +1,6 @@
 //! `fanout plan`: the expected placement of every workload (or those asked for), as text or JSON.
 
-use super::{count, front, print_stdout, print_text, summary};
+use super::{Versioned, count, front, print_stdout, print_text, summary};
 use crate::cli::{Format, exit};
 use fanout::diagnostic;
 use fanout::front::schemas::Schemas;
@@ -33,7 +33,8 @@ pub fn run(repo: &Path, output: Format, workloads: &[String]) -> i32 {
     }
     let printed = print_stdout(|out| match output {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &plan::Json::new(model, &shown))?;
+            let json = Versioned::new(plan::Json::new(model, &shown));
+            serde_json::to_writer_pretty(&mut *out, &json)?;
             writeln!(out)
         }
         Format::Text => out.write_all(plan::to_text(model, &shown).as_bytes()),
