@@ -140,6 +140,30 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
     },
+    /// Start a fanout repository: `fanout.yaml`, a cluster inventory, a sample workload,
+    /// `.pre-commit-config.yaml`, and optionally the Argo CD or Flux wiring. Writes nothing if any of
+    /// these files exists.
+    Init {
+        /// Directory to write into (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The inventory from `kubectl get clusters -o yaml` (or `-o json`) run against Karmada: one
+        /// file per cluster under `clusters/`, server-set metadata dropped [default: two sample clusters].
+        /// `-` reads standard input.
+        #[arg(long, value_name = "FILE")]
+        clusters: Option<PathBuf>,
+        /// Also write an Argo CD ApplicationSet syncing each cluster's `rendered/<cluster>`
+        /// (`gitops/argocd/`).
+        #[arg(long)]
+        argocd: bool,
+        /// Also write, per cluster, a Flux GitRepository and Kustomization syncing `rendered/<cluster>`
+        /// (`gitops/flux/`).
+        #[arg(long)]
+        flux: bool,
+        /// The git URL Argo CD or Flux clones [default: a placeholder to edit].
+        #[arg(long, value_name = "URL")]
+        repo_url: Option<String>,
+    },
     /// Write the JSON Schemas fanout validates with (each with a stable `$id`) for editors and other
     /// validators, and `fanout.schema.json` for any file fanout reads.
     Schemas {

@@ -6,6 +6,7 @@ pub mod argocd;
 pub mod color;
 pub mod diff;
 pub mod import;
+pub mod init;
 pub mod manual;
 pub mod plan;
 pub mod progress;
@@ -58,13 +59,18 @@ impl<T> Versioned<T> {
 
 /// Print diagnostics on stderr (warnings left out under `--quiet`).
 pub(crate) fn print_text(diagnostics: &[Diagnostic], repo: &Repo) {
+    print_diagnostics(diagnostics, &repo.sources);
+}
+
+/// [`print_text`] for diagnostics about files outside a repository.
+pub(crate) fn print_diagnostics(diagnostics: &[Diagnostic], sources: &fanout::source::Sources) {
     let shown: Vec<Diagnostic> = diagnostics
         .iter()
         .filter(|d| !quiet() || d.severity == Severity::Error)
         .cloned()
         .collect();
     // Styled always; the stream strips the styles unless `--color` and the environment ask for them.
-    let text = diagnostic::render_styled(&shown, &repo.sources, true);
+    let text = diagnostic::render_styled(&shown, sources, true);
     let _ = anstream::stderr().write_all(text.as_bytes());
 }
 

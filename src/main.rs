@@ -71,6 +71,19 @@ fn main() -> ExitCode {
             }
         }
         Command::Import { files, out_dir } => commands::import::run(&files, out_dir.as_deref()),
+        Command::Init {
+            dir,
+            clusters,
+            argocd,
+            flux,
+            repo_url,
+        } => commands::init::run(&commands::init::Options {
+            dir: &dir,
+            clusters: clusters.as_deref(),
+            argocd,
+            flux,
+            repo_url: repo_url.as_deref(),
+        }),
         Command::Schemas { repo, out, vscode } => commands::schemas::run(&out, vscode, &repo),
         Command::Completions { shell } => commands::manual::completions(shell),
         Command::Man { dir } => commands::manual::man(dir.as_deref()),

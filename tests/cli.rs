@@ -291,6 +291,7 @@ fn manual_pages_for_every_command_read_without_warnings() {
         "completions",
         "diff",
         "import",
+        "init",
         "man",
         "plan",
         "render",
