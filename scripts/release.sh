@@ -29,6 +29,10 @@ for target in $targets; do
     bin="target/$target/release/fanout"
     # GLIBC_2.xx versions the binary references; the newest must be <= max_glibc.
     needed=$(objdump -T "$bin" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -t. -k1,1n -k2,2n -k3,3n -u | tail -1)
+    if [ -z "$needed" ]; then
+        echo "error: no glibc symbol versions found in $bin (objdump -T)" >&2
+        exit 1
+    fi
     echo "$bin needs glibc $needed (allowed: $max_glibc)"
     newest=$(printf '%s\n%s\n' "$needed" "$max_glibc" | sort -t. -k1,1n -k2,2n -k3,3n | tail -1)
     if [ "$newest" != "$max_glibc" ]; then

@@ -417,6 +417,7 @@ fn color_follows_the_flag_then_the_environment() {
         (&["--color", "never"], &[("CLICOLOR_FORCE", "1")], false),
         (&[], &[("CLICOLOR_FORCE", "1")], true),
         (&[], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], false),
+        (&[], &[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")], true),
         (&["--color", "auto"], &[("TERM", "xterm-256color")], false),
     ] {
         let err = validate_with(repo.path(), args, env);

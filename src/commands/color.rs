@@ -3,7 +3,7 @@
 //!
 //! `auto` (the default) colours a terminal only, and follows the usual variables as `anstream` reads
 //! them: `NO_COLOR` (set and not empty) turns colour off, `CLICOLOR_FORCE` (set and not empty) turns it
-//! on even off a terminal, `CLICOLOR=0` turns it off, and `TERM=dumb` (or no `TERM`) means no colour. `NO_COLOR` wins
+//! on even off a terminal, `CLICOLOR=0` turns it off, and `TERM=dumb` (or no `TERM`) means no colour, also under CI. `NO_COLOR` wins
 //! over `CLICOLOR_FORCE`.
 //! `always` and `never` override the environment, as the NO_COLOR convention asks of a command-line flag.
 
@@ -13,10 +13,19 @@ use std::ffi::OsString;
 /// Apply `--color`.
 pub fn set(when: ColorWhen) {
     anstream::ColorChoice::write_global(match when {
+        // anstream colours a terminal under CI (`CI` set) even with `TERM=dumb`; a dumb terminal
+        // gets no colour here unless `CLICOLOR_FORCE` asks for it.
+        ColorWhen::Auto if dumb_terminal() && !anstyle_query::clicolor_force() => {
+            anstream::ColorChoice::Never
+        }
         ColorWhen::Auto => anstream::ColorChoice::Auto,
         ColorWhen::Always => anstream::ColorChoice::Always,
         ColorWhen::Never => anstream::ColorChoice::Never,
     });
+}
+
+fn dumb_terminal() -> bool {
+    std::env::var_os("TERM").is_some_and(|t| t == "dumb")
 }
 
 /// When the command line does not parse, clap's own message (or `--help`) is printed before any
