@@ -15,10 +15,30 @@ pub mod exit {
     pub const USAGE_OR_IO: i32 = 3;
 }
 
+/// `fanout -V`: the version and the git commit it was built from (`unknown` outside git; see build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FANOUT_GIT_COMMIT"),
+    ")"
+);
+
+/// `fanout --version`: also the Karmada and Kubernetes versions fanout follows, as the README states them
+/// ("Placement: how fanout decides"; the Kubernetes version is the one `tests/integrations.rs` checks
+/// rendered objects against).
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FANOUT_GIT_COMMIT"),
+    ")\nKarmada scheduler: v1.16 and later, checked against v1.19",
+    "\nKubernetes: 1.33 (rendered objects checked against its API schemas)"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "fanout",
-    version,
+    version = VERSION,
+    long_version = LONG_VERSION,
     about = "A declarative GitOps compiler for multi-cluster Kubernetes: Karmada placement, offline",
     after_help = "Exit codes: 0 success, 1 differences found, 2 invalid input or unplaceable workload, 3 usage or I/O error."
 )]
@@ -26,6 +46,10 @@ pub struct Cli {
     /// Print only errors and what the command is asked for (no warnings, no summary lines).
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// When to colour diagnostics: `auto` colours a terminal unless `NO_COLOR` is set or `TERM=dumb`
+    /// (`CLICOLOR_FORCE` colours anywhere); `always` and `never` override the environment.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -154,13 +178,64 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Start a fanout repository: `fanout.yaml`, a cluster inventory, a sample workload,
+    /// `.pre-commit-config.yaml`, and optionally the Argo CD or Flux wiring. Writes nothing if any of
+    /// these files exists.
+    Init {
+        /// Directory to write into (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The inventory from `kubectl get clusters -o yaml` (or `-o json`) run against Karmada: one
+        /// file per cluster under `clusters/`, server-set metadata dropped [default: two sample clusters].
+        /// `-` reads standard input.
+        #[arg(long, value_name = "FILE")]
+        clusters: Option<PathBuf>,
+        /// Also write an Argo CD ApplicationSet syncing each cluster's `rendered/<cluster>`
+        /// (`gitops/argocd/`).
+        #[arg(long)]
+        argocd: bool,
+        /// Also write, per cluster, a Flux GitRepository and Kustomization syncing `rendered/<cluster>`
+        /// (`gitops/flux/`).
+        #[arg(long)]
+        flux: bool,
+        /// The git URL Argo CD or Flux clones [default: a placeholder to edit].
+        #[arg(long, value_name = "URL")]
+        repo_url: Option<String>,
+    },
+    /// Write the JSON Schemas fanout validates with (each with a stable `$id`) for editors and other
+    /// validators, and `fanout.schema.json` for any file fanout reads.
+    Schemas {
+        /// Repository the editor settings are for (`--vscode`).
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// Directory to write the schemas into (created if missing; existing schemas are replaced).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Also set `yaml.schemas` in `.vscode/settings.json` of the current directory (other settings
+        /// kept): REPO's YAML files to `fanout.schema.json`, its `fanout.yaml` to the config schema.
+        #[arg(long)]
+        vscode: bool,
+    },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `fanout man > fanout.1`.
-    Man,
+    /// Print the manual page (roff), e.g. `fanout man > fanout.1`; with `--dir`, write one page per
+    /// command instead (`fanout.1`, `fanout-render.1`, ...).
+    Man {
+        /// Write `fanout.1` and a page per subcommand (`fanout-SUBCOMMAND.1`) into this directory
+        /// (created if missing; existing pages are replaced).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

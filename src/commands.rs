@@ -4,12 +4,15 @@
 
 pub mod adopt;
 pub mod argocd;
+pub mod color;
 pub mod diff;
 pub mod import;
+pub mod init;
 pub mod manual;
 pub mod plan;
 pub mod progress;
 pub mod render;
+pub mod schemas;
 pub mod validate;
 
 use crate::cli::exit;
@@ -62,21 +65,45 @@ pub(crate) fn unknown_names(model: &fanout::model::Model, names: &[String]) -> O
     (!unknown.is_empty()).then(|| unknown.join(", "))
 }
 
-/// Colour on stderr only when it is a terminal and `NO_COLOR` is not set.
-fn color() -> bool {
-    use std::io::IsTerminal;
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// `formatVersion` of every JSON document fanout prints (`validate`, `plan` and `diff` with
+/// `--output json`): raised when a format changes in a way a reader must know about (a field removed,
+/// renamed or given another meaning); adding a field does not raise it.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+/// A JSON output with `formatVersion` first, the command's own fields after it. Serialised straight
+/// to the output (`flatten` writes the inner fields one by one: a large plan is never held twice).
+#[derive(serde::Serialize)]
+pub(crate) struct Versioned<T> {
+    #[serde(rename = "formatVersion")]
+    format_version: u32,
+    #[serde(flatten)]
+    inner: T,
+}
+
+impl<T> Versioned<T> {
+    pub(crate) fn new(inner: T) -> Self {
+        Versioned {
+            format_version: FORMAT_VERSION,
+            inner,
+        }
+    }
 }
 
 /// Print diagnostics on stderr (warnings left out under `--quiet`).
 pub(crate) fn print_text(diagnostics: &[Diagnostic], repo: &Repo) {
+    print_diagnostics(diagnostics, &repo.sources);
+}
+
+/// [`print_text`] for diagnostics about files outside a repository.
+pub(crate) fn print_diagnostics(diagnostics: &[Diagnostic], sources: &fanout::source::Sources) {
     let shown: Vec<Diagnostic> = diagnostics
         .iter()
         .filter(|d| !quiet() || d.severity == Severity::Error)
         .cloned()
         .collect();
-    let text = diagnostic::render_styled(&shown, &repo.sources, color());
-    let _ = std::io::stderr().write_all(text.as_bytes());
+    // Styled always; the stream strips the styles unless `--color` and the environment ask for them.
+    let text = diagnostic::render_styled(&shown, sources, true);
+    let _ = anstream::stderr().write_all(text.as_bytes());
 }
 
 pub(crate) fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            commands::color::set_from_raw(std::env::args_os());
             let code = if e.use_stderr() {
                 exit::USAGE_OR_IO
             } else {
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
         }
     };
     QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    commands::color::set(cli.color);
     let code = match cli.command {
         Command::Validate { repo, output, fast } => commands::validate::run(&repo, output, fast),
         Command::Plan {
@@ -83,8 +85,22 @@ fn main() -> ExitCode {
         Command::AdoptBindings { files, repo, out } => {
             commands::adopt::run(&files, &repo, out.as_deref())
         }
+        Command::Init {
+            dir,
+            clusters,
+            argocd,
+            flux,
+            repo_url,
+        } => commands::init::run(&commands::init::Options {
+            dir: &dir,
+            clusters: clusters.as_deref(),
+            argocd,
+            flux,
+            repo_url: repo_url.as_deref(),
+        }),
+        Command::Schemas { repo, out, vscode } => commands::schemas::run(&out, vscode, &repo),
         Command::Completions { shell } => commands::manual::completions(shell),
-        Command::Man => commands::manual::man(),
+        Command::Man { dir } => commands::manual::man(dir.as_deref()),
     };
     ExitCode::from(code as u8)
 }

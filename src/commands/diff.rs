@@ -3,7 +3,7 @@
 //! committed `.fanout/schedule.tsv`, the working tree's output directory).
 
 use super::render::compiled;
-use super::{count, print_stdout, print_text, summary};
+use super::{Versioned, count, print_stdout, print_text, summary};
 use crate::cli::{ReviewFormat, exit};
 use fanout::front::gitrev;
 use fanout::front::schemas::Schemas;
@@ -57,7 +57,7 @@ pub fn run(repo: &Path, base: &str, format: ReviewFormat) -> i32 {
         ReviewFormat::Markdown => review::to_markdown(&r),
         ReviewFormat::Json => format!(
             "{}\n",
-            serde_json::to_string_pretty(&review::to_json(&r)).unwrap_or_default()
+            serde_json::to_string_pretty(&Versioned::new(review::to_json(&r))).unwrap_or_default()
         ),
     };
     if let Err(code) = print_stdout(|out| out.write_all(text.as_bytes())) {

@@ -1,7 +1,7 @@
 //! `fanout plan`: the expected placement of every workload (or those asked for), as text or JSON,
 //! starting from the previous schedule result in the output directory.
 
-use super::{count, front, print_stdout, print_text, summary};
+use super::{Versioned, count, front, print_stdout, print_text, summary};
 use crate::cli::{Format, exit};
 use fanout::diagnostic;
 use fanout::front::schemas::Schemas;
@@ -49,7 +49,8 @@ pub fn run(
     }
     let printed = print_stdout(|out| match output {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &plan::Json::new(model, &shown))?;
+            let json = Versioned::new(plan::Json::new(model, &shown));
+            serde_json::to_writer_pretty(&mut *out, &json)?;
             writeln!(out)
         }
         Format::Text => out.write_all(plan::to_text(model, &shown).as_bytes()),

@@ -3,7 +3,7 @@
 //! in memory, placement starting from the previous schedule result in the output directory; `--fast`
 //! stops after the front end.
 
-use super::{count, front, print_stdout, print_text, summary};
+use super::{Versioned, count, front, print_stdout, print_text, summary};
 use crate::cli::{Format, exit};
 use fanout::diagnostic::{self, Diagnostic};
 use fanout::front::schemas::Schemas;
@@ -41,7 +41,7 @@ pub fn run(repo: &Path, output: Format, fast: bool) -> i32 {
     let (errors, warnings) = count(&diagnostics);
     match output {
         Format::Json => {
-            let json = diagnostic::render_json(&diagnostics, &loaded.sources);
+            let json = Versioned::new(diagnostic::render_json(&diagnostics, &loaded.sources));
             if let Err(code) = print_stdout(|out| {
                 serde_json::to_writer_pretty(&mut *out, &json)?;
                 writeln!(out)
