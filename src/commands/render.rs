@@ -115,6 +115,11 @@ pub(super) fn output_dir(repo: &Repo, out: Option<&Path>) -> Result<PathBuf, i32
         Some(out) => Ok(out.to_path_buf()),
         None => {
             let out = repo.root.join(&repo.config.output);
+            // A symlink on the way is already a located error of the load (it stops the compile);
+            // this is the last check before anything is written.
+            if fanout::diagnostic::has_errors(&repo.diagnostics) {
+                return Ok(out);
+            }
             emit::check_inside(&repo.root, &out).map_err(|e| {
                 eprintln!("error: {e}");
                 exit::USAGE_OR_IO
