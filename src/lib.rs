@@ -52,6 +52,7 @@ pub mod model;
 pub mod place;
 pub mod render;
 pub mod safe_read;
+pub mod shard;
 pub mod source;
 
 pub use front::{Analysis, analyse, analyse_repo};
