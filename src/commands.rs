@@ -9,6 +9,7 @@ pub mod manual;
 pub mod plan;
 pub mod progress;
 pub mod render;
+pub mod shards;
 pub mod validate;
 
 use crate::cli::exit;

@@ -46,21 +46,28 @@ fn main() -> ExitCode {
             repo,
             output,
             workload,
-        } => commands::plan::run(&repo, output, &workload),
+            shard,
+        } => commands::plan::run(&repo, output, &workload, shard),
         Command::Render {
             repo,
             out,
             clusters,
             diff,
             stdout,
-        } => render::run(&repo, out.as_deref(), &clusters, diff, stdout),
-        Command::Check { repo, out } => render::check(&repo, out.as_deref()),
+            shard,
+        } => render::run(&repo, out.as_deref(), &clusters, diff, stdout, shard),
+        Command::Check { repo, out, shard } => render::check(&repo, out.as_deref(), shard),
+        Command::Shards {
+            repo,
+            count,
+            output,
+        } => commands::shards::run(&repo, count as usize, output),
         Command::Diff { repo, base, output } => commands::diff::run(&repo, &base, output),
         Command::ArgocdGenerate { repo } => {
             match commands::argocd::cluster_from_env(&|k| std::env::var(k).ok()) {
                 Ok(cluster) => {
                     note!("argocd-generate: cluster `{cluster}`");
-                    render::run(&repo, None, &[cluster], false, true)
+                    render::run(&repo, None, &[cluster], false, true, None)
                 }
                 Err(e) => {
                     eprintln!("error: {e}");

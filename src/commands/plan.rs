@@ -5,11 +5,12 @@ use crate::cli::{Format, exit};
 use fanout::diagnostic;
 use fanout::front::schemas::Schemas;
 use fanout::place::{self, plan};
+use fanout::shard::Shard;
 use std::path::Path;
 
-pub fn run(repo: &Path, output: Format, workloads: &[String]) -> i32 {
+pub fn run(repo: &Path, output: Format, workloads: &[String], shard: Option<Shard>) -> i32 {
     let schemas = Schemas::new();
-    let (loaded, analysis) = match front(repo, &schemas) {
+    let (loaded, mut analysis) = match front(repo, &schemas) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -18,6 +19,9 @@ pub fn run(repo: &Path, output: Format, workloads: &[String]) -> i32 {
         let (errors, warnings) = count(&analysis.diagnostics);
         eprintln!("{}: invalid: {}", repo.display(), summary(errors, warnings));
         return exit::INVALID;
+    }
+    if let Some(shard) = shard {
+        fanout::shard::restrict(&mut analysis.model, shard);
     }
     let model = &analysis.model;
     let (decisions, found) = place::place(model);

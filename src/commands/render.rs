@@ -7,6 +7,7 @@ use fanout::diagnostic::Diagnostic;
 use fanout::front::load::Repo;
 use fanout::front::schemas::Schemas;
 use fanout::render::{self, diff};
+use fanout::shard::Shard;
 use fanout::{Compiled, emit};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 /// Load and compile; on failure print why and give the exit code.
 /// `out`: an output directory given on the command line, never read as input.
 pub(super) fn compiled(repo: &Path, out: Option<&Path>) -> Result<(Repo, Compiled), i32> {
-    compiled_for(repo, out, None)
+    compiled_for(repo, out, None, None)
 }
 
 /// [`compiled`], rendering only the clusters in `only` (all when `None`).
@@ -22,10 +23,11 @@ fn compiled_for(
     repo: &Path,
     out: Option<&Path>,
     only: Option<&BTreeSet<String>>,
+    shard: Option<Shard>,
 ) -> Result<(Repo, Compiled), i32> {
     let schemas = Schemas::new();
     let mut loaded = loaded(repo, out, &schemas)?;
-    compile_loaded(repo, &mut loaded, &schemas, only).map(|c| (loaded, c))
+    compile_loaded(repo, &mut loaded, &schemas, only, shard).map(|c| (loaded, c))
 }
 
 /// Read the repository; on failure print why and give the exit code.
@@ -45,9 +47,10 @@ fn compile_loaded(
     loaded: &mut Repo,
     schemas: &Schemas,
     only: Option<&BTreeSet<String>>,
+    shard: Option<Shard>,
 ) -> Result<Compiled, i32> {
     let progress = super::progress::Progress::start("validating and placing", crate::quiet());
-    let result = fanout::compile_clusters(loaded, schemas, only);
+    let result = fanout::shard::compile(loaded, schemas, only, shard);
     drop(progress);
     match result {
         Ok(c) => {
@@ -63,9 +66,10 @@ fn compile_loaded(
 
 /// The fingerprint of everything a render depends on: this very executable, the repository's files
 /// and the clusters asked for. None when the executable cannot be read (then nothing is skipped).
-fn fingerprint(loaded: &Repo, clusters: &[String]) -> Option<blake3::Hash> {
+fn fingerprint(loaded: &Repo, clusters: &[String], shard: Option<Shard>) -> Option<blake3::Hash> {
     let tool = std::env::current_exe().and_then(std::fs::read).ok()?;
-    Some(fanout::fingerprint(loaded, clusters, &tool))
+    let inputs = fanout::fingerprint(loaded, clusters, &tool);
+    Some(fanout::shard::fingerprint(inputs, shard))
 }
 
 fn fail(repo: &Path, diagnostics: &[Diagnostic], loaded: &Repo) {
@@ -80,11 +84,12 @@ fn fail(repo: &Path, diagnostics: &[Diagnostic], loaded: &Repo) {
 
 /// The output directory: `--out` as given, else `fanout.yaml`'s `output` under the repository, which
 /// must resolve inside it (a committed symlink must not redirect the render); on failure print why.
-fn output_dir(repo: &Repo, out: Option<&Path>) -> Result<PathBuf, i32> {
+fn output_dir(repo: &Repo, out: Option<&Path>, shard: Option<Shard>) -> Result<PathBuf, i32> {
     match out {
         Some(out) => Ok(out.to_path_buf()),
         None => {
             let out = repo.root.join(&repo.config.output);
+            let out = shard.map_or(out.clone(), |s| out.join(s.dir_name()));
             emit::check_inside(&repo.root, &out).map_err(|e| {
                 eprintln!("error: {e}");
                 exit::USAGE_OR_IO
@@ -108,6 +113,7 @@ pub fn run(
     clusters: &[String],
     show_diff: bool,
     stdout: bool,
+    shard: Option<Shard>,
 ) -> i32 {
     let only: Option<BTreeSet<String>> =
         (!clusters.is_empty()).then(|| clusters.iter().cloned().collect());
@@ -119,7 +125,7 @@ pub fn run(
     let out_dir = if stdout {
         PathBuf::new()
     } else {
-        match output_dir(&loaded, out) {
+        match output_dir(&loaded, out, shard) {
             Ok(dir) => dir,
             Err(code) => return code,
         }
@@ -128,7 +134,7 @@ pub fn run(
     // result would be the same, so skip compiling. Only for renders that printed no warning, so every
     // warning is shown again on every run.
     let inputs = (!stdout && only_info(&loaded.diagnostics))
-        .then(|| fingerprint(&loaded, clusters))
+        .then(|| fingerprint(&loaded, clusters, shard))
         .flatten();
     if let Some(tops) = inputs.and_then(|i| emit::rendered_from(&out_dir, i)) {
         let shown: Vec<&String> = (tops.iter())
@@ -137,7 +143,7 @@ pub fn run(
         print_summary(&emit::Changes::default(), &shown);
         return exit::OK;
     }
-    let c = match compile_loaded(repo, &mut loaded, &schemas, only.as_ref()) {
+    let c = match compile_loaded(repo, &mut loaded, &schemas, only.as_ref(), shard) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -154,7 +160,10 @@ pub fn run(
         return print_stream(&c, only.as_ref());
     }
     let out = out_dir;
-    let new = render::tree(&c.model, &c.rendered, &c.decisions, only.as_ref());
+    let mut new = render::tree(&c.model, &c.rendered, &c.decisions, only.as_ref());
+    if let Err(code) = super::shards::own(&out, shard, &mut new) {
+        return code;
+    }
     let scope = only.as_ref().map(|o| {
         let mut s = o.clone();
         s.insert(render::STATE_DIR.to_owned());
@@ -229,16 +238,17 @@ fn print_stream(c: &Compiled, only: Option<&BTreeSet<String>>) -> i32 {
     }
 }
 
-pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
-    let (loaded, c) = match compiled(repo, out) {
+pub fn check(repo: &Path, out: Option<&Path>, shard: Option<Shard>) -> i32 {
+    let (loaded, c) = match compiled_for(repo, out, None, shard) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let out = match output_dir(&loaded, out) {
+    let out = match output_dir(&loaded, out, shard) {
         Ok(dir) => dir,
         Err(code) => return code,
     };
-    let new = render::tree(&c.model, &c.rendered, &c.decisions, None);
+    let mut new = render::tree(&c.model, &c.rendered, &c.decisions, None);
+    super::shards::mark(shard, &mut new);
     if emit::up_to_date(&out, &new) {
         note!("{}: up to date", out.display());
         exit_now(loaded, c, new);
