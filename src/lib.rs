@@ -24,6 +24,9 @@
 //!   [`emit::Tree`], one file per object ([`render::paths`]); [`render::diff`] compares trees (Secret values masked); [`render::review`] compares
 //!   two compiled revisions per cluster.
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
+//! - [`shard`]: the objects split into N balanced shards of connected groups (a workload with its
+//!   dependencies), each compiled on its own ([`shard::compile`]); the shards' renders together are the
+//!   whole render.
 //! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads (a pipeline of its own).
 //! - [`gocompat`]: what exists only to reproduce Go behaviour Karmada's results depend on (Go's sort, the
 //!   FNV tie-break seed, yaml.v2 and JSON spelling, number formatting).
