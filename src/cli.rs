@@ -1,6 +1,7 @@
 //! The command line: clap arguments, and the exit codes every command shares.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use fanout::shard::Shard;
 use std::path::PathBuf;
 
 /// Exit codes, the same for every command (documented in the README).
@@ -90,6 +91,9 @@ pub enum Command {
         #[arg(long, value_name = "NS/NAME", num_args = 0..=1, require_equals = true,
               default_missing_value = "", action = clap::ArgAction::Append)]
         reschedule: Vec<String>,
+        /// Only the objects of shard I of N (see `fanout shards`).
+        #[arg(long, value_name = "I/N")]
+        shard: Option<Shard>,
     },
     /// Write one manifest directory per cluster (only what changed; nothing unless everything is valid).
     Render {
@@ -113,6 +117,10 @@ pub enum Command {
         #[arg(long, value_name = "NS/NAME", num_args = 0..=1, require_equals = true,
               default_missing_value = "", action = clap::ArgAction::Append)]
         reschedule: Vec<String>,
+        /// Only the objects of shard I of N (see `fanout shards`); the output defaults to
+        /// `<output>/shard-I-of-N`.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<Shard>,
     },
     /// Render in memory and compare with the tree on disk; exit 1 with the diff when it is stale.
     Check {
@@ -127,6 +135,23 @@ pub enum Command {
         #[arg(long, value_name = "NS/NAME", num_args = 0..=1, require_equals = true,
               default_missing_value = "", action = clap::ArgAction::Append)]
         reschedule: Vec<String>,
+        /// Only the objects of shard I of N (see `fanout shards`); the output defaults to
+        /// `<output>/shard-I-of-N`.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<Shard>,
+    },
+    /// Split the objects into N balanced shards for a CI matrix (workloads with their dependencies,
+    /// each in exactly one shard); `render --shard I/N` renders one.
+    Shards {
+        /// Repository root.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// How many shards (1 to 1000).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
+        count: u64,
+        /// `text` (a table) or `json` (one line: `[{"shard":"1/4",...}]`, for a CI matrix).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        output: Format,
     },
     /// What a change does per cluster: render the repository at a git revision and as it is now, and diff.
     Diff {

@@ -13,6 +13,7 @@ pub mod plan;
 pub mod progress;
 pub mod render;
 pub mod schemas;
+pub mod shards;
 pub mod validate;
 
 use crate::cli::exit;

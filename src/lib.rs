@@ -28,6 +28,9 @@
 //!   [`emit::Tree`], one file per object ([`render::paths`]); [`render::diff`] compares trees (Secret
 //!   values masked); [`render::review`] compares two compiled revisions per cluster.
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
+//! - [`shard`]: the objects split into N balanced shards of connected groups (a workload with its
+//!   dependencies), each compiled on its own ([`shard::compile`]); the shards' renders together are the
+//!   whole render.
 //! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads (a pipeline of its own).
 //! - [`adopt`]: live ResourceBindings → the previous schedule result (`fanout adopt-bindings`).
 //! - [`gocompat`]: what exists only to reproduce Go behaviour Karmada's results depend on (Go's sort, the
@@ -61,6 +64,7 @@ pub mod place;
 pub mod previous;
 pub mod render;
 pub mod safe_read;
+pub mod shard;
 pub mod source;
 
 pub use front::{Analysis, analyse, analyse_repo};

@@ -50,7 +50,8 @@ fn main() -> ExitCode {
             workload,
             out,
             reschedule,
-        } => commands::plan::run(&repo, output, &workload, out.as_deref(), &reschedule),
+            shard,
+        } => commands::plan::run(&repo, output, &workload, out.as_deref(), &reschedule, shard),
         Command::Render {
             repo,
             out,
@@ -58,18 +59,33 @@ fn main() -> ExitCode {
             diff,
             stdout,
             reschedule,
-        } => render::run(&repo, out.as_deref(), &clusters, diff, stdout, &reschedule),
+            shard,
+        } => render::run(
+            &repo,
+            out.as_deref(),
+            &clusters,
+            diff,
+            stdout,
+            &reschedule,
+            shard,
+        ),
         Command::Check {
             repo,
             out,
             reschedule,
-        } => render::check(&repo, out.as_deref(), &reschedule),
+            shard,
+        } => render::check(&repo, out.as_deref(), &reschedule, shard),
+        Command::Shards {
+            repo,
+            count,
+            output,
+        } => commands::shards::run(&repo, count as usize, output),
         Command::Diff { repo, base, output } => commands::diff::run(&repo, &base, output),
         Command::ArgocdGenerate { repo } => {
             match commands::argocd::cluster_from_env(&|k| std::env::var(k).ok()) {
                 Ok(cluster) => {
                     note!("argocd-generate: cluster `{cluster}`");
-                    render::run(&repo, None, &[cluster], false, true, &[])
+                    render::run(&repo, None, &[cluster], false, true, &[], None)
                 }
                 Err(e) => {
                     eprintln!("error: {e}");

@@ -368,6 +368,7 @@ fn manual_pages_for_every_command_read_without_warnings() {
         "plan",
         "render",
         "schemas",
+        "shards",
         "validate",
     ]
     .iter()

@@ -28,7 +28,7 @@ pub fn run(files: &[PathBuf], repo: &Path, out: Option<&Path>) -> i32 {
         eprintln!("{}: invalid; nothing adopted", repo.display());
         return exit::INVALID;
     }
-    let out_dir = match super::render::output_dir(&loaded, out) {
+    let out_dir = match super::render::output_dir(&loaded, out, None) {
         Ok(d) => d,
         Err(code) => return code,
     };

@@ -13,7 +13,7 @@ use std::path::Path;
 
 /// `fanout diff --base REV`: the repository at REV against the working tree.
 pub fn run(repo: &Path, base: &str, format: ReviewFormat) -> i32 {
-    let (_, head) = match compiled(repo, None, &[]) {
+    let (_, head) = match compiled(repo, None, &[], None) {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -6,6 +6,7 @@ use crate::cli::{Format, exit};
 use fanout::diagnostic;
 use fanout::front::schemas::Schemas;
 use fanout::place::{self, plan};
+use fanout::shard::Shard;
 use std::path::Path;
 
 pub fn run(
@@ -14,13 +15,14 @@ pub fn run(
     workloads: &[String],
     out: Option<&Path>,
     reschedule: &[String],
+    shard: Option<Shard>,
 ) -> i32 {
     let schemas = Schemas::new();
-    let (loaded, analysis) = match front(repo, out, &schemas) {
+    let (loaded, mut analysis) = match front(repo, out, &schemas) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let prior = match super::render::output_dir(&loaded, out)
+    let prior = match super::render::output_dir(&loaded, out, shard)
         .and_then(|dir| super::render::prior(&dir, reschedule))
     {
         Ok(p) => p,
@@ -31,6 +33,9 @@ pub fn run(
         let (errors, warnings) = count(&analysis.diagnostics);
         eprintln!("{}: invalid: {}", repo.display(), summary(errors, warnings));
         return exit::INVALID;
+    }
+    if let Some(shard) = shard {
+        fanout::shard::restrict(&mut analysis.model, shard);
     }
     let model = &analysis.model;
     if let Err(code) = super::render::check_reschedule(model, reschedule) {

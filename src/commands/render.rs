@@ -10,6 +10,7 @@ use fanout::front::schemas::Schemas;
 use fanout::model::Model;
 use fanout::place::steady::Prior;
 use fanout::render::{self, diff};
+use fanout::shard::Shard;
 use fanout::{Compiled, emit};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -21,12 +22,13 @@ pub(super) fn compiled(
     repo: &Path,
     out: Option<&Path>,
     reschedule: &[String],
+    shard: Option<Shard>,
 ) -> Result<(Repo, Compiled), i32> {
     let schemas = Schemas::new();
     let mut loaded = loaded(repo, out, &schemas)?;
-    let out_dir = output_dir(&loaded, out)?;
+    let out_dir = output_dir(&loaded, out, shard)?;
     let prior = prior(&out_dir, reschedule)?;
-    let c = compile_loaded(repo, &mut loaded, &schemas, None, &prior)?;
+    let c = compile_loaded(repo, &mut loaded, &schemas, None, shard, &prior)?;
     check_reschedule(&c.model, reschedule)?;
     Ok((loaded, c))
 }
@@ -74,10 +76,11 @@ fn compile_loaded(
     loaded: &mut Repo,
     schemas: &Schemas,
     only: Option<&BTreeSet<String>>,
+    shard: Option<Shard>,
     prior: &Prior,
 ) -> Result<Compiled, i32> {
     let progress = super::progress::Progress::start("validating and placing", crate::quiet());
-    let result = fanout::compile_clusters(loaded, schemas, only, prior);
+    let result = fanout::shard::compile(loaded, schemas, only, shard, prior);
     drop(progress);
     match result {
         Ok(c) => {
@@ -93,9 +96,10 @@ fn compile_loaded(
 
 /// The fingerprint of everything a render depends on: this very executable, the repository's files
 /// and the clusters asked for. None when the executable cannot be read (then nothing is skipped).
-fn fingerprint(loaded: &Repo, clusters: &[String]) -> Option<blake3::Hash> {
+fn fingerprint(loaded: &Repo, clusters: &[String], shard: Option<Shard>) -> Option<blake3::Hash> {
     let tool = std::env::current_exe().and_then(std::fs::read).ok()?;
-    Some(fanout::fingerprint(loaded, clusters, &tool))
+    let inputs = fanout::fingerprint(loaded, clusters, &tool);
+    Some(fanout::shard::fingerprint(inputs, shard))
 }
 
 fn fail(repo: &Path, diagnostics: &[Diagnostic], loaded: &Repo) {
@@ -110,11 +114,16 @@ fn fail(repo: &Path, diagnostics: &[Diagnostic], loaded: &Repo) {
 
 /// The output directory: `--out` as given, else `fanout.yaml`'s `output` under the repository, which
 /// must resolve inside it (a committed symlink must not redirect the render); on failure print why.
-pub(super) fn output_dir(repo: &Repo, out: Option<&Path>) -> Result<PathBuf, i32> {
+pub(super) fn output_dir(
+    repo: &Repo,
+    out: Option<&Path>,
+    shard: Option<Shard>,
+) -> Result<PathBuf, i32> {
     match out {
         Some(out) => Ok(out.to_path_buf()),
         None => {
             let out = repo.root.join(&repo.config.output);
+            let out = shard.map_or(out.clone(), |s| out.join(s.dir_name()));
             // A symlink on the way is already a located error of the load (it stops the compile);
             // this is the last check before anything is written.
             if fanout::diagnostic::has_errors(&repo.diagnostics) {
@@ -150,6 +159,7 @@ pub fn run(
     show_diff: bool,
     stdout: bool,
     reschedule: &[String],
+    shard: Option<Shard>,
 ) -> i32 {
     let only: Option<BTreeSet<String>> =
         (!clusters.is_empty()).then(|| clusters.iter().cloned().collect());
@@ -159,7 +169,7 @@ pub fn run(
         Err(code) => return code,
     };
     // Even `--stdout` reads the output directory: the previous schedule result is there.
-    let out_dir = match output_dir(&loaded, out) {
+    let out_dir = match output_dir(&loaded, out, shard) {
         Ok(dir) => dir,
         Err(code) => return code,
     };
@@ -167,7 +177,7 @@ pub fn run(
     // schedule result included): the result would be the same, so skip compiling. Only for renders that
     // printed no warning, so every warning is shown again on every run, and never with `--reschedule`.
     let inputs = (!stdout && only_info(&loaded.diagnostics) && reschedule.is_empty())
-        .then(|| fingerprint(&loaded, clusters))
+        .then(|| fingerprint(&loaded, clusters, shard))
         .flatten();
     if let Some(tops) = inputs.and_then(|i| emit::rendered_from(&out_dir, i)) {
         let shown: Vec<&String> = (tops.iter())
@@ -180,7 +190,7 @@ pub fn run(
         Ok(p) => p,
         Err(code) => return code,
     };
-    let c = match compile_loaded(repo, &mut loaded, &schemas, only.as_ref(), &prior) {
+    let c = match compile_loaded(repo, &mut loaded, &schemas, only.as_ref(), shard, &prior) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -200,7 +210,10 @@ pub fn run(
         return print_stream(&c, only.as_ref());
     }
     let out = out_dir;
-    let new = render::tree(&c.model, &c.rendered, &c.decisions, only.as_ref());
+    let mut new = render::tree(&c.model, &c.rendered, &c.decisions, only.as_ref());
+    if let Err(code) = super::shards::own(&out, shard, &mut new) {
+        return code;
+    }
     let scope = only.as_ref().map(|o| {
         let mut s = o.clone();
         s.insert(render::STATE_DIR.to_owned());
@@ -275,16 +288,17 @@ fn print_stream(c: &Compiled, only: Option<&BTreeSet<String>>) -> i32 {
     }
 }
 
-pub fn check(repo: &Path, out: Option<&Path>, reschedule: &[String]) -> i32 {
-    let (loaded, c) = match compiled(repo, out, reschedule) {
+pub fn check(repo: &Path, out: Option<&Path>, reschedule: &[String], shard: Option<Shard>) -> i32 {
+    let (loaded, c) = match compiled(repo, out, reschedule, shard) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let out = match output_dir(&loaded, out) {
+    let out = match output_dir(&loaded, out, shard) {
         Ok(dir) => dir,
         Err(code) => return code,
     };
-    let new = render::tree(&c.model, &c.rendered, &c.decisions, None);
+    let mut new = render::tree(&c.model, &c.rendered, &c.decisions, None);
+    super::shards::mark(shard, &mut new);
     if emit::up_to_date(&out, &new) {
         note!("{}: up to date", out.display());
         exit_now(loaded, c, new);

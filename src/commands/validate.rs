@@ -27,7 +27,7 @@ pub fn run(repo: &Path, output: Format, fast: bool) -> i32 {
     let diagnostics: Vec<Diagnostic> = if fast || analysis.has_errors() {
         analysis.diagnostics
     } else {
-        let prior = match super::render::output_dir(&loaded, None)
+        let prior = match super::render::output_dir(&loaded, None, None)
             .and_then(|out| super::render::prior(&out, &[]))
         {
             Ok(p) => p,
