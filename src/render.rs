@@ -200,6 +200,58 @@ fn clash(first: &Resource, second: &Resource, path: &str) -> Diagnostic {
     .with_related(first.origin.span_at("/metadata/name"), "the other object")
 }
 
+/// Replicas as they land where an override changes them (a Deployment's `spec.replicas`, a Job's
+/// `spec.parallelism`): (resource index, cluster) → the rendered count, only where it differs from the
+/// scheduled one, so `plan` can show both. Only objects with override rules for a cluster are rendered.
+pub fn overridden_replicas(model: &Model, decisions: &[Decision]) -> crate::place::plan::Landed {
+    let by_namespace = overrides::ByNamespace::new(model);
+    let clusters: HashMap<&str, &Cluster> = model
+        .clusters
+        .iter()
+        .map(|c| (c.name.as_str(), c))
+        .collect();
+    let mut out = crate::place::plan::Landed::new();
+    for d in decisions {
+        let Outcome::Placed(placed) = &d.outcome else {
+            continue;
+        };
+        let resource = &model.resources[d.resource];
+        let policies = by_namespace.policies_for(resource);
+        if !placed.workload || policies.is_empty() {
+            continue;
+        }
+        let field = if resource.id.kind == "Job" {
+            "/spec/parallelism"
+        } else {
+            "/spec/replicas"
+        };
+        for target in &placed.targets {
+            let (Some(n), Some(&cluster)) =
+                (target.replicas, clusters.get(target.cluster.as_str()))
+            else {
+                continue;
+            };
+            let rules = overrides::matching_rules(&policies, cluster);
+            if rules.is_empty() {
+                continue;
+            }
+            let variant = Variant {
+                template: (resource.variants.get_key_value(&cluster.name)).map(|(k, _)| k.as_str()),
+                replicas: Some(n),
+                completions: None,
+                rules,
+            };
+            let rendered = cluster_object(resource, &variant, &policies)
+                .ok()
+                .and_then(|o| o.pointer(field).and_then(Value::as_i64));
+            if let Some(r) = rendered.filter(|r| *r != i64::from(n)) {
+                out.insert((d.resource, cluster.name.clone()), r);
+            }
+        }
+    }
+    out
+}
+
 /// The object the clusters of one [`Variant`] receive (karmada-semantics.md §6.2): replicas revised where
 /// the template has the field, Job completions divided, overrides applied, namespace made explicit,
 /// server fields dropped.

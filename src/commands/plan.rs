@@ -48,17 +48,18 @@ pub fn run(
     diagnostic::sort(&mut notes, &loaded.sources);
     print_text(&notes, &loaded);
     let shown = plan::filter(model, &decisions, workloads);
+    let landed = fanout::render::overridden_replicas(model, &decisions);
     if shown.is_empty() && !workloads.is_empty() {
         eprintln!("error: no resource named {}", workloads.join(", "));
         return exit::USAGE_OR_IO;
     }
     let printed = print_stdout(|out| match output {
         Format::Json => {
-            let json = Versioned::new(plan::Json::new(model, &shown));
+            let json = Versioned::new(plan::Json::with_landed(model, &shown, &landed));
             serde_json::to_writer_pretty(&mut *out, &json)?;
             writeln!(out)
         }
-        Format::Text => out.write_all(plan::to_text(model, &shown).as_bytes()),
+        Format::Text => out.write_all(plan::to_text_with(model, &shown, &landed).as_bytes()),
     });
     if let Err(code) = printed {
         return code;

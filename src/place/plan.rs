@@ -90,12 +90,20 @@ struct JsonSchedule {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct JsonCluster<'a> {
     name: &'a str,
     replicas: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     completions: Option<i32>,
+    /// What the rendered object says when an override changes the scheduled count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rendered_replicas: Option<i64>,
 }
+
+/// Replicas as rendered where an override changes the scheduled count: (resource index, cluster) →
+/// the count in the rendered object (`render::overridden_replicas` computes it).
+pub type Landed = std::collections::BTreeMap<(usize, String), i64>;
 
 #[derive(Serialize)]
 struct JsonRejection<'a> {
@@ -111,7 +119,20 @@ struct JsonTerm<'a> {
 
 impl<'a> Json<'a> {
     pub fn new(model: &'a Model, decisions: &[&'a Decision]) -> Self {
-        let workloads = decisions.iter().map(|d| workload(model, d)).collect();
+        Self::with_landed(model, decisions, &Landed::new())
+    }
+
+    /// [`Json::new`], with each cluster's rendered replicas where an override changes them.
+    pub fn with_landed(model: &'a Model, decisions: &[&'a Decision], landed: &Landed) -> Self {
+        let workloads = (decisions.iter())
+            .map(|d| {
+                let mut w = workload(model, d);
+                for c in &mut w.clusters {
+                    c.rendered_replicas = landed.get(&(d.resource, c.name.to_owned())).copied();
+                }
+                w
+            })
+            .collect();
         Json { workloads }
     }
 }
@@ -158,6 +179,7 @@ fn workload<'a>(model: &'a Model, d: &'a Decision) -> JsonWorkload<'a> {
                     name: &t.cluster,
                     replicas: t.replicas,
                     completions: t.completions,
+                    rendered_replicas: None,
                 })
                 .collect();
             item.total_replicas = p.total_replicas();
@@ -191,6 +213,11 @@ fn title(r: &Resource) -> String {
 }
 
 pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
+    to_text_with(model, decisions, &Landed::new())
+}
+
+/// [`to_text`], saying where an override makes the rendered count differ from the scheduled one.
+pub fn to_text_with(model: &Model, decisions: &[&Decision], landed: &Landed) -> String {
     let mut out = String::new();
     for d in decisions {
         let r = &model.resources[d.resource];
@@ -236,6 +263,10 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
                         format!("{what} (suspended: nothing dispatched)")
                     } else {
                         what
+                    };
+                    let what = match landed.get(&(d.resource, t.cluster.clone())) {
+                        Some(n) => format!("{what} scheduled, {n} rendered (an override sets it)"),
+                        None => what,
                     };
                     let line = format!("  + {:width$}  {what}", t.cluster);
                     let _ = writeln!(out, "{}", line.trim_end());
