@@ -19,6 +19,8 @@ use std::fmt::Write as _;
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, never a problem: not counted as a warning, hidden by `--quiet`.
+    Info,
 }
 
 impl Severity {
@@ -26,6 +28,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
 }
@@ -66,6 +69,17 @@ impl Diagnostic {
     ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
+            ..Diagnostic::error(code, span, message)
+        }
+    }
+
+    pub fn info(
+        code: &'static str,
+        span: impl Into<Option<Span>>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Info,
             ..Diagnostic::error(code, span, message)
         }
     }
@@ -111,7 +125,8 @@ pub fn render_text(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     render_styled(diagnostics, sources, false)
 }
 
-/// [`render_text`], with the severity in colour (ANSI) when `color` is set.
+/// [`render_text`], with the severity styled (`anstyle`) when `color` is set; the caller's stream
+/// (`anstream`) keeps or strips the styles.
 pub fn render_styled(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let mut out = String::new();
     if diagnostics.is_empty() {
@@ -119,10 +134,14 @@ pub fn render_styled(diagnostics: &[Diagnostic], sources: &Sources, color: bool)
     }
     let masks = Masks::new(sources);
     for d in diagnostics {
-        let severity = match (color, d.severity) {
-            (false, s) => s.as_str().to_owned(),
-            (true, Severity::Error) => "\x1b[1;31merror\x1b[0m".to_owned(),
-            (true, Severity::Warning) => "\x1b[1;33mwarning\x1b[0m".to_owned(),
+        let style = match d.severity {
+            Severity::Error => anstyle::AnsiColor::Red.on_default().bold(),
+            Severity::Warning => anstyle::AnsiColor::Yellow.on_default().bold(),
+            Severity::Info => anstyle::AnsiColor::Cyan.on_default().bold(),
+        };
+        let severity = match color {
+            false => d.severity.as_str().to_owned(),
+            true => format!("{style}{}{style:#}", d.severity.as_str()),
         };
         let spans = spans(d);
         let message = masks.message(&d.message, &spans);
@@ -208,13 +227,24 @@ fn snippet(
     } else {
         (full.into_owned(), 0)
     };
-    let carets = end.saturating_sub(start).max(1) as usize;
+    // Padding and carets in display columns: a wide character (`日`) takes two.
+    let width_of = |c: char| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    let carets = line
+        .chars()
+        .skip((start + lead) as usize)
+        .take(end.saturating_sub(start) as usize)
+        .map(width_of)
+        .sum::<usize>()
+        .max(1);
     let _ = writeln!(out, "{:gutter$} |", "");
     let _ = writeln!(out, "{:>gutter$} | {line}", span.start.line);
     let pad: String = line
         .chars()
         .take((start + lead) as usize)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .map(|c| match c {
+            '\t' => "\t".to_owned(),
+            c => " ".repeat(width_of(c)),
+        })
         .collect();
     let label = if label.is_empty() {
         String::new()

@@ -94,6 +94,7 @@ pub fn analyse(
 pub fn analyse_repo(repo: &mut load::Repo, schemas: &Schemas) -> Analysis {
     let files = repo.files.clone();
     let mut analysis = analyse(&mut repo.sources, &files, &repo.config.limits, schemas);
+    analysis.model.skipped_namespaces = Some(repo.config.skipped_namespaces.clone());
     analysis
         .diagnostics
         .extend(repo.diagnostics.iter().cloned());

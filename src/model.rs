@@ -11,6 +11,7 @@ pub mod checks;
 pub mod customization;
 pub mod names;
 pub mod numbers;
+pub mod policy_fields;
 pub mod quantity;
 pub mod resolve;
 pub mod scope;
@@ -80,6 +81,9 @@ pub struct Model {
     pub override_policies: Vec<OverridePolicy>,
     /// The repository's `ResourceInterpreterCustomization`s, merged per kind.
     pub interpreter: customization::Customizations,
+    /// Karmada's `--skipped-propagating-namespaces` (regular expressions), from `fanout.yaml`; `None`:
+    /// Karmada's default, `kube-.*`.
+    pub skipped_namespaces: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -137,6 +141,31 @@ pub struct PropagationPolicy {
     pub propagate_deps: bool,
     /// Generated from the short form of this object.
     pub generated_for: Option<ObjectRef>,
+    /// Clusters nothing is dispatched to (`suspension`): scheduled, never rendered.
+    pub suspended: Suspended,
+    /// `dependentOverrides` this policy waits for (names of override policies of its scope).
+    pub dependent_overrides: Vec<String>,
+    /// Why the policy propagates nothing yet (a dependent override missing from the repository).
+    pub waiting: Option<String>,
+}
+
+/// Where a policy's `suspension` stops dispatching.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Suspended {
+    #[default]
+    Nowhere,
+    Everywhere,
+    On(std::collections::BTreeSet<String>),
+}
+
+impl Suspended {
+    pub fn covers(&self, cluster: &str) -> bool {
+        match self {
+            Suspended::Nowhere => false,
+            Suspended::Everywhere => true,
+            Suspended::On(clusters) => clusters.contains(cluster),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -10,6 +10,7 @@ pub mod diff;
 pub mod overrides;
 pub mod paths;
 pub mod review;
+pub mod schedule;
 
 pub use paths::object_path;
 
@@ -111,10 +112,15 @@ pub fn render_clusters(
         );
         let mut made: HashMap<Variant<'_>, Result<Arc<str>, overrides::OverrideError>> =
             HashMap::new();
+        let suspended = d.policy.map(|p| &model.propagation_policies[p].suspended);
         for target in &placed.targets {
             let Some(&cluster) = clusters.get(target.cluster.as_str()) else {
                 continue;
             };
+            // `suspension`: scheduled, but nothing is dispatched to this cluster
+            if suspended.is_some_and(|s| s.covers(&cluster.name)) {
+                continue;
+            }
             let key = Variant {
                 template: (resource.variants.get_key_value(&cluster.name)).map(|(k, _)| k.as_str()),
                 replicas: target.replicas.filter(|_| placed.workload),
@@ -192,6 +198,58 @@ fn clash(first: &Resource, second: &Resource, path: &str) -> Diagnostic {
         ),
     )
     .with_related(first.origin.span_at("/metadata/name"), "the other object")
+}
+
+/// Replicas as they land where an override changes them (a Deployment's `spec.replicas`, a Job's
+/// `spec.parallelism`): (resource index, cluster) → the rendered count, only where it differs from the
+/// scheduled one, so `plan` can show both. Only objects with override rules for a cluster are rendered.
+pub fn overridden_replicas(model: &Model, decisions: &[Decision]) -> crate::place::plan::Landed {
+    let by_namespace = overrides::ByNamespace::new(model);
+    let clusters: HashMap<&str, &Cluster> = model
+        .clusters
+        .iter()
+        .map(|c| (c.name.as_str(), c))
+        .collect();
+    let mut out = crate::place::plan::Landed::new();
+    for d in decisions {
+        let Outcome::Placed(placed) = &d.outcome else {
+            continue;
+        };
+        let resource = &model.resources[d.resource];
+        let policies = by_namespace.policies_for(resource);
+        if !placed.workload || policies.is_empty() {
+            continue;
+        }
+        let field = if resource.id.kind == "Job" {
+            "/spec/parallelism"
+        } else {
+            "/spec/replicas"
+        };
+        for target in &placed.targets {
+            let (Some(n), Some(&cluster)) =
+                (target.replicas, clusters.get(target.cluster.as_str()))
+            else {
+                continue;
+            };
+            let rules = overrides::matching_rules(&policies, cluster);
+            if rules.is_empty() {
+                continue;
+            }
+            let variant = Variant {
+                template: (resource.variants.get_key_value(&cluster.name)).map(|(k, _)| k.as_str()),
+                replicas: Some(n),
+                completions: None,
+                rules,
+            };
+            let rendered = cluster_object(model, resource, &variant, &policies)
+                .ok()
+                .and_then(|o| o.pointer(field).and_then(Value::as_i64));
+            if let Some(r) = rendered.filter(|r| *r != i64::from(n)) {
+                out.insert((d.resource, cluster.name.clone()), r);
+            }
+        }
+    }
+    out
 }
 
 /// The object the clusters of one [`Variant`] receive (karmada-semantics.md §6.2): replicas revised
@@ -337,7 +395,8 @@ pub fn to_yaml(body: &Value) -> String {
 }
 
 /// The output tree of the given clusters (all when `only` is None): object files, a `kustomization.yaml`
-/// per cluster, and the placement summary.
+/// per cluster, the placement summary and the schedule result the next render starts from
+/// ([`schedule`]).
 pub fn tree(
     model: &Model,
     rendered: &Rendered,
@@ -373,6 +432,10 @@ pub fn tree(
     tree.insert(
         PLACEMENT_FILE.into(),
         placement_summary(model, decisions).into_bytes().into(),
+    );
+    tree.insert(
+        schedule::SCHEDULE_FILE.into(),
+        schedule::to_text(model, decisions).into_bytes().into(),
     );
     tree
 }

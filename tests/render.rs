@@ -424,13 +424,7 @@ fn cluster_subset_leaves_other_clusters_alone() {
 
 #[test]
 fn every_cluster_directory_builds_with_kubectl_kustomize() {
-    if Command::new("kubectl")
-        .arg("version")
-        .arg("--client")
-        .output()
-        .is_err()
-    {
-        eprintln!("SKIPPED: kubectl is not installed; `.ci/run` installs it");
+    if !common::installed("kubectl", &["version", "--client"]) {
         return;
     }
     let (_tmp, repo) = example();
@@ -473,8 +467,7 @@ fn git(dir: &Path, args: &[&str]) {
 
 #[test]
 fn diff_against_a_git_revision_shows_moves_per_cluster() {
-    if Command::new("git").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: git is not installed");
+    if !common::installed("git", &["--version"]) {
         return;
     }
     let (tmp, repo) = example();
@@ -493,6 +486,9 @@ fn diff_against_a_git_revision_shows_moves_per_cluster() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(!text(&out).contains("s3cr3t-canary"), "{}", text(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["formatVersion", "clusters", "replicas", "diff"]);
+    assert_eq!(json["formatVersion"], 1);
     let moves: Vec<(String, i64, i64)> = json["replicas"]
         .as_array()
         .unwrap()
@@ -714,4 +710,21 @@ fn file_names_are_distinct_short_enough_and_listed() {
             "{stream}"
         );
     }
+}
+
+/// Issue #14: the summary names the cluster directories a render removed.
+#[test]
+fn the_summary_names_removed_cluster_directories() {
+    let (_tmp, repo) = example();
+    assert!(fanout(&["render", "."], &repo).status.success());
+    fs::remove_file(repo.join("clusters/gcp-asia-1.yaml")).unwrap();
+    let out = fanout(&["render", "."], &repo);
+    assert!(out.status.success(), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("gcp-asia-1: directory removed"),
+        "{}",
+        text(&out)
+    );
+    assert!(!repo.join("rendered/gcp-asia-1").exists());
 }

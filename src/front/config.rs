@@ -72,8 +72,13 @@ pub struct Config {
     pub output_at: Option<Span>,
     /// Glob patterns, relative to the repository root, of paths not to read.
     pub exclude: Vec<String>,
+    /// Karmada's `--skipped-propagating-namespaces`: regular expressions, matched anywhere in a name.
+    pub skipped_namespaces: Vec<String>,
     pub limits: Limits,
 }
+
+/// Karmada's default `--skipped-propagating-namespaces`.
+pub const DEFAULT_SKIPPED_NAMESPACES: &str = "kube-.*";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -102,6 +107,7 @@ impl Default for Config {
             output: "rendered".into(),
             output_at: None,
             exclude: Vec::new(),
+            skipped_namespaces: vec![DEFAULT_SKIPPED_NAMESPACES.to_owned()],
             limits: Limits::default(),
         }
     }
@@ -113,6 +119,7 @@ struct Raw {
     output: Option<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    skipped_propagating_namespaces: Option<Vec<String>>,
     #[serde(default)]
     limits: RawLimits,
 }
@@ -209,6 +216,21 @@ pub fn parse(file: FileId, text: &str, schemas: &Schemas) -> Result<Config, Vec<
             ));
         }
     }
+    let skipped_namespaces = (raw.skipped_propagating_namespaces)
+        .unwrap_or_else(|| vec![DEFAULT_SKIPPED_NAMESPACES.to_owned()]);
+    for (i, pattern) in skipped_namespaces.iter().enumerate() {
+        if let Err(e) = regex::Regex::new(pattern) {
+            bad_globs.push(Diagnostic::error(
+                "invalid",
+                doc.root
+                    .span_at(&format!("/skippedPropagatingNamespaces/{i}")),
+                format!(
+                    "`{pattern}` is not a valid regular expression: {}",
+                    first_line(&e.to_string())
+                ),
+            ));
+        }
+    }
     if !bad_globs.is_empty() {
         return Err(bad_globs);
     }
@@ -217,6 +239,7 @@ pub fn parse(file: FileId, text: &str, schemas: &Schemas) -> Result<Config, Vec<
         output_at: doc.root.get("output").map(|n| n.span),
         output,
         exclude: raw.exclude,
+        skipped_namespaces,
         limits: Limits {
             max_file_bytes,
             template_fuel: raw.limits.template_fuel.unwrap_or(defaults.template_fuel),
@@ -238,6 +261,16 @@ pub fn parse(file: FileId, text: &str, schemas: &Schemas) -> Result<Config, Vec<
             },
         },
     })
+}
+
+/// The last line of the regex crate's multi-line error (the reason), without its position drawing.
+fn first_line(message: &str) -> &str {
+    message
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(message)
+        .trim()
 }
 
 #[cfg(test)]

@@ -576,48 +576,36 @@ pub fn duplicates(model: &Model) -> Vec<Diagnostic> {
     }
     // A short form's policies are keyed by the workload kind too: a MulticloudDeployment and a
     // MulticloudJob of one name each get their own (names are unique per kind, as for the workloads).
-    let generated_kind = |g: &Option<crate::model::ObjectRef>| g.as_ref().map(|id| id.kind.clone());
-    let mut seen: BTreeMap<_, Vec<(Option<String>, &crate::model::Origin)>> = BTreeMap::new();
-    for p in &model.propagation_policies {
-        let kind = if p.namespace.is_some() {
-            "PropagationPolicy"
-        } else {
-            "ClusterPropagationPolicy"
-        };
-        let key = (kind, p.namespace.clone(), p.name.clone());
-        let this = generated_kind(&p.generated_for);
-        let earlier: &mut Vec<_> = seen.entry(key).or_default();
+    let policies = (model.propagation_policies.iter())
+        .map(|p| {
+            let kind = if p.namespace.is_some() {
+                "PropagationPolicy"
+            } else {
+                "ClusterPropagationPolicy"
+            };
+            (kind, &p.namespace, &p.name, &p.generated_for, &p.origin)
+        })
+        .chain(model.override_policies.iter().map(|p| {
+            let kind = if p.namespace.is_some() {
+                "OverridePolicy"
+            } else {
+                "ClusterOverridePolicy"
+            };
+            (kind, &p.namespace, &p.name, &p.generated_for, &p.origin)
+        }));
+    let mut seen: BTreeMap<_, Vec<(Option<&str>, &crate::model::Origin)>> = BTreeMap::new();
+    for (kind, namespace, name, generated_for, origin) in policies {
+        let this = generated_for.as_ref().map(|id| id.kind.as_str());
+        let earlier = seen.entry((kind, namespace, name)).or_default();
         let clash = (earlier.iter())
             .find(|(other, _)| this.is_none() || other.is_none() || *other == this)
-            .map(|(_, origin)| *origin);
-        earlier.push((this, &p.origin));
+            .map(|(_, first)| *first);
+        earlier.push((this, origin));
         if let Some(first) = clash {
             report(
-                policy_name(kind, &p.namespace, &p.name, p.generated_for.is_some()),
+                policy_name(kind, namespace, name, generated_for.is_some()),
                 first,
-                &p.origin,
-            );
-        }
-    }
-    let mut seen: BTreeMap<_, Vec<(Option<String>, &crate::model::Origin)>> = BTreeMap::new();
-    for p in &model.override_policies {
-        let kind = if p.namespace.is_some() {
-            "OverridePolicy"
-        } else {
-            "ClusterOverridePolicy"
-        };
-        let key = (kind, p.namespace.clone(), p.name.clone());
-        let this = generated_kind(&p.generated_for);
-        let earlier: &mut Vec<_> = seen.entry(key).or_default();
-        let clash = (earlier.iter())
-            .find(|(other, _)| this.is_none() || other.is_none() || *other == this)
-            .map(|(_, origin)| *origin);
-        earlier.push((this, &p.origin));
-        if let Some(first) = clash {
-            report(
-                policy_name(kind, &p.namespace, &p.name, p.generated_for.is_some()),
-                first,
-                &p.origin,
+                origin,
             );
         }
     }

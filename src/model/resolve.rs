@@ -14,6 +14,7 @@ use crate::model::api;
 use crate::model::checks;
 use crate::model::names;
 use crate::model::numbers;
+use crate::model::policy_fields;
 use crate::model::scope::{self, Scope};
 use crate::model::shortform::ShortForm;
 use crate::model::{self, Affinity, Model, ObjectRef, Origin, Placement, Scheduling};
@@ -53,6 +54,8 @@ struct Resolver {
     diagnostics: Vec<Diagnostic>,
     /// `(group, kind, scope)` of the custom resources the repository's CRDs declare.
     crd_scopes: Vec<(String, String, Scope)>,
+    /// Run-time policy fields already noted (each once per run).
+    noted: BTreeSet<&'static str>,
 }
 
 /// The custom kinds that CustomResourceDefinitions in the repository declare, with their scope.
@@ -287,6 +290,9 @@ impl Resolver {
                 placement,
                 propagate_deps: expanded.propagation.spec.propagate_deps,
                 generated_for: Some(id.clone()),
+                suspended: model::Suspended::Nowhere,
+                dependent_overrides: Vec::new(),
+                waiting: None,
             });
         if let Some(op) = expanded.overrides {
             self.model.override_policies.push(model::OverridePolicy {
@@ -315,6 +321,8 @@ impl Resolver {
         }
         let selectors = self.selectors(o, &pp.spec.resource_selectors, namespace.as_deref());
         let placement = self.placement(o, &pp.spec.placement, "/spec/placement");
+        let (suspended, found) = policy_fields::check(o, &pp.spec, &mut self.noted);
+        self.diagnostics.extend(found);
         self.model
             .propagation_policies
             .push(model::PropagationPolicy {
@@ -330,6 +338,9 @@ impl Resolver {
                             && s.kind == "ServiceImport"
                     }),
                 generated_for: None,
+                suspended,
+                dependent_overrides: pp.spec.dependent_overrides.clone(),
+                waiting: None,
             });
     }
 
@@ -620,6 +631,8 @@ impl Resolver {
         m.override_policies.sort_by(|a, b| {
             (&a.namespace, &a.name, a.origin.span()).cmp(&(&b.namespace, &b.name, b.origin.span()))
         });
+        let found = policy_fields::wait_for_overrides(&mut self.model);
+        self.diagnostics.extend(found);
         (self.model, self.diagnostics)
     }
 }

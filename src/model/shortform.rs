@@ -196,6 +196,7 @@ impl ShortForm {
                 placement: self.placement(inventory_size),
                 propagate_deps: self.spec.propagate_dependencies.unwrap_or(true),
                 priority: 0,
+                ..api::PropagationSpec::default()
             },
         };
         let rules: Vec<api::OverrideRule> = self
