@@ -1,6 +1,7 @@
 //! The command line: clap arguments, and the exit codes every command shares.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use fanout::shard::Shard;
 use std::path::PathBuf;
 
 /// Exit codes, the same for every command (documented in the README).
@@ -15,10 +16,30 @@ pub mod exit {
     pub const USAGE_OR_IO: i32 = 3;
 }
 
+/// `fanout -V`: the version and the git commit it was built from (`unknown` outside git; see build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FANOUT_GIT_COMMIT"),
+    ")"
+);
+
+/// `fanout --version`: also the Karmada and Kubernetes versions fanout follows, as the README states them
+/// ("Placement: how fanout decides"; the Kubernetes version is the one `tests/integrations.rs` checks
+/// rendered objects against).
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("FANOUT_GIT_COMMIT"),
+    ")\nKarmada scheduler: v1.16 and later, checked against v1.19",
+    "\nKubernetes: 1.37 (built-in kinds validated strictly against its API schemas)"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "fanout",
-    version = &*format!("{} (Kubernetes {})", env!("CARGO_PKG_VERSION"), fanout::front::schemas::KUBERNETES_VERSION).leak(),
+    version = VERSION,
+    long_version = LONG_VERSION,
     about = "A declarative GitOps compiler for multi-cluster Kubernetes: Karmada placement, offline",
     after_help = "Exit codes: 0 success, 1 differences found, 2 invalid input or unplaceable workload, 3 usage or I/O error."
 )]
@@ -26,6 +47,10 @@ pub struct Cli {
     /// Print only errors and what the command is asked for (no warnings, no summary lines).
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// When to colour diagnostics: `auto` colours a terminal unless `NO_COLOR` is set or `TERM=dumb`
+    /// (`CLICOLOR_FORCE` colours anywhere); `always` and `never` override the environment.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -57,6 +82,18 @@ pub enum Command {
         /// Only this workload, as NAMESPACE/NAME (NAME for cluster-scoped objects); repeatable.
         #[arg(long, value_name = "NS/NAME")]
         workload: Vec<String>,
+        /// Where the previous schedule result is read (`DIR/.fanout/schedule.tsv`) [default: `output`
+        /// of fanout.yaml, else REPO/rendered].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Schedule afresh instead of keeping the previous split, as Karmada's WorkloadRebalancer does:
+        /// `--reschedule` for every object, `--reschedule=NS/NAME` (repeatable) for some.
+        #[arg(long, value_name = "NS/NAME", num_args = 0..=1, require_equals = true,
+              default_missing_value = "", action = clap::ArgAction::Append)]
+        reschedule: Vec<String>,
+        /// Only the objects of shard I of N (see `fanout shards`).
+        #[arg(long, value_name = "I/N")]
+        shard: Option<Shard>,
     },
     /// Write one manifest directory per cluster (only what changed; nothing unless everything is valid).
     Render {
@@ -75,6 +112,15 @@ pub enum Command {
         /// Print the selected clusters' objects as one YAML stream instead of writing files.
         #[arg(long, conflicts_with = "diff")]
         stdout: bool,
+        /// Schedule afresh instead of keeping the previous split, as Karmada's WorkloadRebalancer does:
+        /// `--reschedule` for every object, `--reschedule=NS/NAME` (repeatable) for some.
+        #[arg(long, value_name = "NS/NAME", num_args = 0..=1, require_equals = true,
+              default_missing_value = "", action = clap::ArgAction::Append)]
+        reschedule: Vec<String>,
+        /// Only the objects of shard I of N (see `fanout shards`); the output defaults to
+        /// `<output>/shard-I-of-N`.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<Shard>,
     },
     /// Render in memory and compare with the tree on disk; exit 1 with the diff when it is stale.
     Check {
@@ -84,6 +130,28 @@ pub enum Command {
         /// Output directory [default: `output` of fanout.yaml, else REPO/rendered].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Schedule afresh instead of keeping the previous split, as Karmada's WorkloadRebalancer does:
+        /// `--reschedule` for every object, `--reschedule=NS/NAME` (repeatable) for some.
+        #[arg(long, value_name = "NS/NAME", num_args = 0..=1, require_equals = true,
+              default_missing_value = "", action = clap::ArgAction::Append)]
+        reschedule: Vec<String>,
+        /// Only the objects of shard I of N (see `fanout shards`); the output defaults to
+        /// `<output>/shard-I-of-N`.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<Shard>,
+    },
+    /// Split the objects into N balanced shards for a CI matrix (workloads with their dependencies,
+    /// each in exactly one shard); `render --shard I/N` renders one.
+    Shards {
+        /// Repository root.
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// How many shards (1 to 1000).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1000))]
+        count: u64,
+        /// `text` (a table) or `json` (one line: `[{"shard":"1/4",...}]`, for a CI matrix).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        output: Format,
     },
     /// What a change does per cluster: render the repository at a git revision and as it is now, and diff.
     Diff {
@@ -115,14 +183,84 @@ pub enum Command {
         /// printing them.
         #[arg(long, value_name = "DIR")]
         out_dir: Option<PathBuf>,
+        /// Overwrite files that already exist under `--out-dir` (without it, an existing file stops the
+        /// import before anything is written). A symlink is never written through, even with `--force`.
+        #[arg(long, requires = "out_dir")]
+        force: bool,
+    },
+    /// Record live Karmada ResourceBindings (`kubectl get resourcebindings,clusterresourcebindings -A
+    /// -o yaml`) as the previous schedule result, so the next render starts where Karmada is.
+    #[command(name = "adopt-bindings")]
+    AdoptBindings {
+        /// Files to read (YAML or JSON, objects or a `List`); `-` reads standard input.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Repository root (its objects and placements).
+        #[arg(long, default_value = ".")]
+        repo: PathBuf,
+        /// Output directory whose `.fanout/schedule.tsv` is written [default: `output` of
+        /// fanout.yaml, else REPO/rendered].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Start a fanout repository: `fanout.yaml`, a cluster inventory, a sample workload,
+    /// `.pre-commit-config.yaml`, and optionally the Argo CD or Flux wiring. Writes nothing if any of
+    /// these files exists.
+    Init {
+        /// Directory to write into (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// The inventory from `kubectl get clusters -o yaml` (or `-o json`) run against Karmada: one
+        /// file per cluster under `clusters/`, server-set metadata dropped [default: two sample clusters].
+        /// `-` reads standard input.
+        #[arg(long, value_name = "FILE")]
+        clusters: Option<PathBuf>,
+        /// Also write an Argo CD ApplicationSet syncing each cluster's `rendered/<cluster>`
+        /// (`gitops/argocd/`).
+        #[arg(long)]
+        argocd: bool,
+        /// Also write, per cluster, a Flux GitRepository and Kustomization syncing `rendered/<cluster>`
+        /// (`gitops/flux/`).
+        #[arg(long)]
+        flux: bool,
+        /// The git URL Argo CD or Flux clones [default: a placeholder to edit].
+        #[arg(long, value_name = "URL")]
+        repo_url: Option<String>,
+    },
+    /// Write the JSON Schemas fanout validates with (each with a stable `$id`) for editors and other
+    /// validators, and `fanout.schema.json` for any file fanout reads.
+    Schemas {
+        /// Repository the editor settings are for (`--vscode`).
+        #[arg(default_value = ".")]
+        repo: PathBuf,
+        /// Directory to write the schemas into (created if missing; existing schemas are replaced).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Also set `yaml.schemas` in `.vscode/settings.json` of the current directory (other settings
+        /// kept): REPO's YAML files to `fanout.schema.json`, its `fanout.yaml` to the config schema.
+        #[arg(long)]
+        vscode: bool,
     },
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `fanout man > fanout.1`.
-    Man,
+    /// Print the manual page (roff), e.g. `fanout man > fanout.1`; with `--dir`, write one page per
+    /// command instead (`fanout.1`, `fanout-render.1`, ...).
+    Man {
+        /// Write `fanout.1` and a page per subcommand (`fanout-SUBCOMMAND.1`) into this directory
+        /// (created if missing; existing pages are replaced).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -2,13 +2,18 @@
 //! outcome to an exit code (`cli::exit`). What they share is here: loading a repository's front end and
 //! printing diagnostics and summaries.
 
+pub mod adopt;
 pub mod argocd;
+pub mod color;
 pub mod diff;
 pub mod import;
+pub mod init;
 pub mod manual;
 pub mod plan;
 pub mod progress;
 pub mod render;
+pub mod schemas;
+pub mod shards;
 pub mod validate;
 
 use crate::cli::exit;
@@ -20,9 +25,14 @@ use fanout::front::schemas::Schemas;
 use std::io::Write;
 use std::path::Path;
 
-/// Load and analyse a repository; on I/O failure print it and give the exit code.
-pub(crate) fn front(repo: &Path, schemas: &Schemas) -> Result<(Repo, Analysis), i32> {
-    let mut loaded = fanout::front::load::load(repo, None, schemas).map_err(|e| {
+/// Load and analyse a repository (`out`: an output directory given on the command line, never read as
+/// input); on I/O failure print it and give the exit code.
+pub(crate) fn front(
+    repo: &Path,
+    out: Option<&Path>,
+    schemas: &Schemas,
+) -> Result<(Repo, Analysis), i32> {
+    let mut loaded = fanout::front::load::load(repo, out, schemas).map_err(|e| {
         eprintln!("error: {e}");
         exit::USAGE_OR_IO
     })?;
@@ -30,29 +40,76 @@ pub(crate) fn front(repo: &Path, schemas: &Schemas) -> Result<(Repo, Analysis), 
     Ok((loaded, analysis))
 }
 
-/// Colour on stderr only when it is a terminal and `NO_COLOR` is not set.
-fn color() -> bool {
-    use std::io::IsTerminal;
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// `--reschedule` values: none given → nothing; an empty one (`--reschedule` alone) → every object;
+/// else the objects named `NAMESPACE/NAME` (`NAME` for cluster-scoped objects).
+pub(crate) fn reschedule(names: &[String]) -> fanout::place::steady::Reschedule {
+    use fanout::place::steady::Reschedule;
+    if names.is_empty() {
+        Reschedule::None
+    } else if names.iter().any(String::is_empty) {
+        Reschedule::All
+    } else {
+        Reschedule::Only(names.iter().cloned().collect())
+    }
+}
+
+/// The non-empty `names` (`NAMESPACE/NAME` or `NAME`) that match no resource of the model, joined for
+/// a message; `None` when every one matches.
+pub(crate) fn unknown_names(model: &fanout::model::Model, names: &[String]) -> Option<String> {
+    let known: std::collections::BTreeSet<String> = (model.resources.iter())
+        .map(|r| fanout::place::steady::short_name(&r.id))
+        .collect();
+    let unknown: Vec<String> = (names.iter())
+        .filter(|n| !n.is_empty() && !known.contains(*n))
+        .map(|n| format!("`{n}`"))
+        .collect();
+    (!unknown.is_empty()).then(|| unknown.join(", "))
+}
+
+/// `formatVersion` of every JSON document fanout prints (`validate`, `plan` and `diff` with
+/// `--output json`): raised when a format changes in a way a reader must know about (a field removed,
+/// renamed or given another meaning); adding a field does not raise it.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+/// A JSON output with `formatVersion` first, the command's own fields after it. Serialised straight
+/// to the output (`flatten` writes the inner fields one by one: a large plan is never held twice).
+#[derive(serde::Serialize)]
+pub(crate) struct Versioned<T> {
+    #[serde(rename = "formatVersion")]
+    format_version: u32,
+    #[serde(flatten)]
+    inner: T,
+}
+
+impl<T> Versioned<T> {
+    pub(crate) fn new(inner: T) -> Self {
+        Versioned {
+            format_version: FORMAT_VERSION,
+            inner,
+        }
+    }
 }
 
 /// Print diagnostics on stderr (warnings left out under `--quiet`).
 pub(crate) fn print_text(diagnostics: &[Diagnostic], repo: &Repo) {
+    print_diagnostics(diagnostics, &repo.sources);
+}
+
+/// [`print_text`] for diagnostics about files outside a repository.
+pub(crate) fn print_diagnostics(diagnostics: &[Diagnostic], sources: &fanout::source::Sources) {
     let shown: Vec<Diagnostic> = diagnostics
         .iter()
         .filter(|d| !quiet() || d.severity == Severity::Error)
         .cloned()
         .collect();
-    let text = diagnostic::render_styled(&shown, &repo.sources, color());
-    let _ = std::io::stderr().write_all(text.as_bytes());
+    // Styled always; the stream strips the styles unless `--color` and the environment ask for them.
+    let text = diagnostic::render_styled(&shown, sources, true);
+    let _ = anstream::stderr().write_all(text.as_bytes());
 }
 
 pub(crate) fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    (errors, diagnostics.len() - errors)
+    let of = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    (of(Severity::Error), of(Severity::Warning))
 }
 
 pub(crate) fn summary(errors: usize, warnings: usize) -> String {

@@ -4,8 +4,14 @@
 //! ("first defined here") and notes. Stages collect all their diagnostics and stop at their boundary;
 //! [`render_text`] prints them rustc-style (`error[code]: message`, `--> path:line:col`, the source line with
 //! a caret) and [`render_json`] as a stable JSON document. Rendering reads only [`Sources`], never the disk.
+//!
+//! Both keep Secret values out ([`mask`]): every source line shown has them replaced by `***`, and so has
+//! every message, label and note that quotes one.
+
+mod mask;
 
 use crate::source::{Sources, Span};
+use mask::Masks;
 use serde_json::json;
 use std::fmt::Write as _;
 
@@ -13,6 +19,8 @@ use std::fmt::Write as _;
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, never a problem: not counted as a warning, hidden by `--quiet`.
+    Info,
 }
 
 impl Severity {
@@ -20,6 +28,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
 }
@@ -60,6 +69,17 @@ impl Diagnostic {
     ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
+            ..Diagnostic::error(code, span, message)
+        }
+    }
+
+    pub fn info(
+        code: &'static str,
+        span: impl Into<Option<Span>>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Info,
             ..Diagnostic::error(code, span, message)
         }
     }
@@ -105,16 +125,27 @@ pub fn render_text(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     render_styled(diagnostics, sources, false)
 }
 
-/// [`render_text`], with the severity in colour (ANSI) when `color` is set.
+/// [`render_text`], with the severity styled (`anstyle`) when `color` is set; the caller's stream
+/// (`anstream`) keeps or strips the styles.
 pub fn render_styled(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let mut out = String::new();
+    if diagnostics.is_empty() {
+        return out;
+    }
+    let masks = Masks::new(sources);
     for d in diagnostics {
-        let severity = match (color, d.severity) {
-            (false, s) => s.as_str().to_owned(),
-            (true, Severity::Error) => "\x1b[1;31merror\x1b[0m".to_owned(),
-            (true, Severity::Warning) => "\x1b[1;33mwarning\x1b[0m".to_owned(),
+        let style = match d.severity {
+            Severity::Error => anstyle::AnsiColor::Red.on_default().bold(),
+            Severity::Warning => anstyle::AnsiColor::Yellow.on_default().bold(),
+            Severity::Info => anstyle::AnsiColor::Cyan.on_default().bold(),
         };
-        let _ = writeln!(out, "{severity}[{}]: {}", d.code, d.message);
+        let severity = match color {
+            false => d.severity.as_str().to_owned(),
+            true => format!("{style}{}{style:#}", d.severity.as_str()),
+        };
+        let spans = spans(d);
+        let message = masks.message(&d.message, &spans);
+        let _ = writeln!(out, "{severity}[{}]: {message}", d.code);
         let gutter = d
             .span
             .iter()
@@ -123,12 +154,14 @@ pub fn render_styled(diagnostics: &[Diagnostic], sources: &Sources, color: bool)
             .max()
             .unwrap_or(1);
         if let Some(span) = d.span {
-            snippet(&mut out, sources, span, "", gutter, "-->");
+            snippet(&mut out, sources, &masks, span, "", gutter, "-->");
         }
         for (span, label) in &d.related {
-            snippet(&mut out, sources, *span, label, gutter, ":::");
+            let label = masks.message(label, &spans);
+            snippet(&mut out, sources, &masks, *span, &label, gutter, ":::");
         }
         for note in &d.notes {
+            let note = masks.message(note, &spans);
             let _ = writeln!(out, "{:gutter$} = note: {note}", "");
         }
         out.push('\n');
@@ -136,9 +169,19 @@ pub fn render_styled(diagnostics: &[Diagnostic], sources: &Sources, color: bool)
     out
 }
 
+/// The spans a diagnostic points at: its own and the related ones.
+fn spans(d: &Diagnostic) -> Vec<Span> {
+    d.span
+        .iter()
+        .copied()
+        .chain(d.related.iter().map(|(s, _)| *s))
+        .collect()
+}
+
 fn snippet(
     out: &mut String,
     sources: &Sources,
+    masks: &Masks,
     span: Span,
     label: &str,
     gutter: usize,
@@ -150,16 +193,22 @@ fn snippet(
         "{:gutter$}{arrow} {}:{}:{}",
         "", file.display_path, span.start.line, span.start.col
     );
-    let Some(full) = file.line(span.start.line) else {
+    let Some(original) = file.line(span.start.line) else {
         return;
     };
-    let width = full.chars().count() as u32;
-    let mut start = span.start.col.saturating_sub(1).min(width);
-    let mut end = if span.end.line == span.start.line {
-        span.end.col.saturating_sub(1).min(width)
+    let original_end = if span.end.line == span.start.line {
+        span.end.col
     } else {
-        width
+        original.chars().count() as u32 + 1
     };
+    let (full, masked) = masks.line(span.file, span.start.line, original);
+    let width = full.chars().count() as u32;
+    let mut start = mask::column(&masked, span.start.col)
+        .saturating_sub(1)
+        .min(width);
+    let mut end = mask::column(&masked, original_end)
+        .saturating_sub(1)
+        .min(width);
     // Very long lines (minified or generated files) are shown as a window around the span.
     let (line, lead) = if width > MAX_SHOWN {
         end = end.min(start + MAX_SHOWN / 2);
@@ -176,15 +225,26 @@ fn snippet(
         end -= from;
         (format!("{left}{cut}{right}"), u32::from(from > 0))
     } else {
-        (full.to_owned(), 0)
+        (full.into_owned(), 0)
     };
-    let carets = end.saturating_sub(start).max(1) as usize;
+    // Padding and carets in display columns: a wide character (`日`) takes two.
+    let width_of = |c: char| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    let carets = line
+        .chars()
+        .skip((start + lead) as usize)
+        .take(end.saturating_sub(start) as usize)
+        .map(width_of)
+        .sum::<usize>()
+        .max(1);
     let _ = writeln!(out, "{:gutter$} |", "");
     let _ = writeln!(out, "{:>gutter$} | {line}", span.start.line);
     let pad: String = line
         .chars()
         .take((start + lead) as usize)
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .map(|c| match c {
+            '\t' => "\t".to_owned(),
+            c => " ".repeat(width_of(c)),
+        })
         .collect();
     let label = if label.is_empty() {
         String::new()
@@ -208,13 +268,19 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &Sources) -> serde_json:
             "endColumn": span.end.col,
         })
     };
+    let masks = if diagnostics.is_empty() {
+        Masks::default()
+    } else {
+        Masks::new(sources)
+    };
     let items: Vec<_> = diagnostics
         .iter()
         .map(|d| {
+            let spans = spans(d);
             let mut item = json!({
                 "severity": d.severity.as_str(),
                 "code": d.code,
-                "message": d.message,
+                "message": masks.message(&d.message, &spans),
             });
             if let (Some(span), Some(obj)) = (d.span, item.as_object_mut())
                 && let Some(loc) = location(&span).as_object()
@@ -226,11 +292,12 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &Sources) -> serde_json:
                 .iter()
                 .map(|(s, label)| {
                     let mut l = location(s);
-                    l["label"] = json!(label);
+                    l["label"] = json!(masks.message(label, &spans));
                     l
                 })
                 .collect();
-            item["notes"] = json!(d.notes);
+            let notes: Vec<String> = d.notes.iter().map(|n| masks.message(n, &spans)).collect();
+            item["notes"] = json!(notes);
             item
         })
         .collect();
@@ -308,6 +375,68 @@ mod tests {
             col(code_line, code_line.find("XYZ").unwrap()),
             "{text}"
         );
+    }
+
+    /// A Secret that did not parse (a duplicate key): masked by the textual rule.
+    fn secret_sources() -> Sources {
+        let mut s = Sources::default();
+        s.add(SourceFile {
+            rel_path: "db.yaml".into(),
+            display_path: "db.yaml".into(),
+            text: "kind: Secret\nstringData:\n  enabled: on\n  password: CANARY-3141\n  password: CANARY-3141\n".into(),
+        });
+        s
+    }
+
+    #[test]
+    fn secret_values_are_masked_in_lines_related_lines_and_messages() {
+        let sources = secret_sources();
+        let diagnostics = [
+            Diagnostic::warning("ambiguous-scalar", span(3, 12, 14), "`on` is a string here"),
+            Diagnostic::error("yaml", span(5, 3, 11), "duplicate key `password`")
+                .with_related(span(4, 13, 24), "`CANARY-3141` first defined here")
+                .with_note("it was CANARY-3141"),
+        ];
+        let text = render_text(&diagnostics, &sources);
+        assert_eq!(
+            text,
+            "warning[ambiguous-scalar]: `***` is a string here\n --> db.yaml:3:12\n  |\n3 |   enabled: ***\n  |            ^^^\n\n\
+             error[yaml]: duplicate key `password`\n --> db.yaml:5:3\n  |\n5 |   password: ***\n  |   ^^^^^^^^\n \
+             ::: db.yaml:4:13\n  |\n4 |   password: ***\n  |             ^^^ `***` first defined here\n  = note: it was ***\n\n"
+        );
+        let json = render_json(&diagnostics, &sources).to_string();
+        assert!(!json.contains("CANARY") && !json.contains("`on`"), "{json}");
+        assert!(json.contains("duplicate key `password`"), "{json}");
+    }
+
+    #[test]
+    fn long_lines_are_masked_before_they_are_windowed() {
+        let mut s = Sources::default();
+        let id = s.add(SourceFile {
+            rel_path: "x.yaml".into(),
+            display_path: "x.yaml".into(),
+            text: format!("{}CANARY-3141{}\n", "a".repeat(500), "b".repeat(500)),
+        });
+        let secret = Span {
+            file: id,
+            start: Pos { line: 1, col: 501 },
+            end: Pos { line: 1, col: 512 },
+        };
+        s.set_secret_values(id, vec![secret]);
+        let text = render_text(&[Diagnostic::error("yaml", secret, "here")], &s);
+        assert!(!text.contains("CANARY"), "{text}");
+        let caret_line = text.lines().find(|l| l.contains('^')).unwrap();
+        let code_line = text.lines().find(|l| l.contains("***")).unwrap();
+        assert_eq!(
+            caret_line
+                .find('^')
+                .map(|i| caret_line[..i].chars().count()),
+            code_line
+                .find("***")
+                .map(|i| code_line[..i].chars().count()),
+            "{text}"
+        );
+        assert!(caret_line.ends_with(" ^^^"), "{text}");
     }
 
     #[test]

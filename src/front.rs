@@ -55,7 +55,10 @@ pub fn analyse(
     let parsed: Vec<yaml::Parsed> = (plain.par_iter())
         .map(|&id| yaml::parse(id, &sources.get(id).text, limits.yaml))
         .collect();
-    for parsed in parsed {
+    for (&id, parsed) in plain.iter().zip(parsed) {
+        if !diagnostic::has_errors(&parsed.diagnostics) {
+            sources.set_secret_values(id, classify::secret_values(&parsed.documents));
+        }
         diagnostics.extend(parsed.diagnostics);
         documents.extend(parsed.documents);
     }
@@ -80,6 +83,7 @@ pub fn analyse(
         resolve::sort_resources(&mut model.resources);
     }
     diagnostics.extend(model::checks::duplicates(&model));
+    diagnostics.extend(model::checks::unknown_cluster_names(&model));
     if !diagnostic::has_errors(&diagnostics) {
         diagnostics.extend(matching::claims(&model).1);
     }
@@ -91,6 +95,7 @@ pub fn analyse(
 pub fn analyse_repo(repo: &mut load::Repo, schemas: &Schemas) -> Analysis {
     let files = repo.files.clone();
     let mut analysis = analyse(&mut repo.sources, &files, &repo.config.limits, schemas);
+    analysis.model.skipped_namespaces = Some(repo.config.skipped_namespaces.clone());
     analysis
         .diagnostics
         .extend(repo.diagnostics.iter().cloned());

@@ -5,7 +5,7 @@
 //! and with how many replicas (as Karmada's scheduler would), and writes one manifest directory per cluster.
 //!
 //! The folders are the pipeline's stages, in order; only the EDGE modules (`front::load`,
-//! `front::gitrev`, `emit`) touch the disk:
+//! `front::gitrev`, `previous`, `emit`) touch the disk:
 //!
 //! - [`front`]: the front end. [`front::load`] (EDGE) walks the repository and reads `fanout.yaml`
 //!   ([`front::config`]); [`front::gitrev`] (EDGE) reads a git revision; [`front::yaml`] turns text into
@@ -14,20 +14,33 @@
 //!   [`front::validate`] checks them against [`front::schemas`]. [`front::analyse`] runs it all.
 //! - [`model`]: the typed model. [`model::resolve`] turns schema-valid objects into [`model::Model`]
 //!   (Karmada's API defaults, short forms expanded by [`model::shortform`], semantic rules in
-//!   [`model::checks`], names in [`model::names`], quantities in [`model::quantity`], Karmada's API
-//!   types in [`model::api`]).
+//!   [`model::checks`], names in [`model::names`], integer fields in [`model::numbers`], quantities in
+//!   [`model::quantity`], kinds' scope in [`model::scope`], policy fields beyond placement in
+//!   [`model::policy_fields`], a repository's `ResourceInterpreterCustomization`s in
+//!   [`model::customization`], Karmada's API types in [`model::api`]). [`front::yaml11`] says what
+//!   YAML 1.1 readers make of a scalar.
 //! - [`place`]: the model → a decision per resource: the claiming policy ([`place::matching`]),
 //!   filters ([`place::affinity`]), capacity ([`place::estimate`]), spread selection ([`place::spread`]),
-//!   replica division ([`place::divide`]), dependencies ([`place::deps`]); [`place::plan`] prints
-//!   decisions.
+//!   replica division ([`place::divide`]), dependencies ([`place::deps`]), custom kinds' replicas,
+//!   revision and dependencies as Karmada's resource interpreter gives them ([`place::interpret`]),
+//!   steady scheduling from the previous result ([`place::steady`]); [`place::plan`] prints decisions.
+//! - [`previous`]: EDGE. Read the previous schedule result (`.fanout/schedule.tsv`, written by
+//!   [`render::schedule`]) from an output directory, for placement to start from.
 //! - [`render`]: decisions → each cluster's objects ([`render::overrides`] applied) and the output
-//!   [`emit::Tree`]; [`render::diff`] compares trees (Secret values masked); [`render::review`] compares
-//!   two compiled revisions per cluster.
+//!   [`emit::Tree`], one file per object ([`render::paths`]); [`render::diff`] compares trees (Secret
+//!   values masked); [`render::review`] compares two compiled revisions per cluster.
 //! - [`emit`]: EDGE. Write the tree: only changed files, owned files only, atomic switch.
+//! - [`shard`]: the objects split into N balanced shards of connected groups (a workload with its
+//!   dependencies), each compiled on its own ([`shard::compile`]); the shards' renders together are the
+//!   whole render.
 //! - [`import`]: live objects (`kubectl get -o yaml`) → short-form workloads (a pipeline of its own).
+//! - [`adopt`]: live ResourceBindings → the previous schedule result (`fanout adopt-bindings`).
 //! - [`gocompat`]: what exists only to reproduce Go behaviour Karmada's results depend on (Go's sort, the
 //!   FNV tie-break seed, yaml.v2 and JSON spelling, number formatting).
-//! - [`source`] and [`diagnostic`]: the vocabulary every stage speaks (files, spans, located problems).
+//! - [`safe_read`]: how the edges read a file from an untrusted tree (no symlink followed, no FIFO
+//!   waited on, size checked first).
+//! - [`source`] and [`diagnostic`]: the vocabulary every stage speaks (files, spans, located problems;
+//!   printed with Secret values masked, see [`front::classify::secret_values`]).
 //!
 //! The commands themselves (`src/commands/`) belong to the binary: they call [`compile`] and the stages,
 //! print, and map outcomes to exit codes.
@@ -42,6 +55,7 @@
 //! panic; all diagnostics of a stage are collected before stopping; the same input gives the same output
 //! byte for byte (sorted walks, `BTreeMap`s, no clocks or randomness).
 
+pub mod adopt;
 pub mod diagnostic;
 pub mod emit;
 pub mod front;
@@ -49,8 +63,10 @@ pub mod gocompat;
 pub mod import;
 pub mod model;
 pub mod place;
+pub mod previous;
 pub mod render;
 pub mod safe_read;
+pub mod shard;
 pub mod source;
 
 pub use front::{Analysis, analyse, analyse_repo};
@@ -94,35 +110,37 @@ pub struct Compiled {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The whole pipeline after loading: analyse, place, render. Nothing may be written unless this
-/// succeeds; a workload that cannot be placed is an error located at the workload.
+/// The whole pipeline after loading: analyse, place (a first schedule), render. Nothing may be written
+/// unless this succeeds; a workload that cannot be placed is an error located at the workload.
 pub fn compile(repo: &mut load::Repo, schemas: &Schemas) -> Result<Compiled, Vec<Diagnostic>> {
-    compile_clusters(repo, schemas, None)
+    compile_clusters(repo, schemas, None, &place::steady::Prior::default())
 }
 
-/// [`compile`], rendering only the clusters in `only` (all when `None`; see
-/// [`render::render_clusters`]).
+/// [`compile`], starting from the previous results in `prior` (see [`place::steady`]) and rendering
+/// only the clusters in `only` (all when `None`; see [`render::render_clusters`]).
 pub fn compile_clusters(
     repo: &mut load::Repo,
     schemas: &Schemas,
     only: Option<&std::collections::BTreeSet<String>>,
+    prior: &place::steady::Prior,
 ) -> Result<Compiled, Vec<Diagnostic>> {
     let analysis = analyse_repo(repo, schemas);
-    place_and_render(analysis, &repo.sources, only)
+    place_and_render(analysis, &repo.sources, only, prior)
 }
 
-/// The pipeline after the front end: place, then render (only the clusters in `only`, all when `None`),
-/// all in memory. Errors of the analysis are returned as they are.
+/// The pipeline after the front end: place (from `prior`), then render (only the clusters in `only`,
+/// all when `None`), all in memory. Errors of the analysis are returned as they are.
 pub fn place_and_render(
     analysis: Analysis,
     sources: &source::Sources,
     only: Option<&std::collections::BTreeSet<String>>,
+    prior: &place::steady::Prior,
 ) -> Result<Compiled, Vec<Diagnostic>> {
     if analysis.has_errors() {
         return Err(analysis.diagnostics);
     }
     let model = analysis.model;
-    let (decisions, found) = place::place(&model);
+    let (decisions, found) = place::place_with(&model, prior);
     let mut diagnostics = analysis.diagnostics;
     diagnostics.extend(found);
     diagnostics.extend(plan::idle_overrides(&model, &decisions));

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            commands::color::set_from_raw(std::env::args_os());
             let code = if e.use_stderr() {
                 exit::USAGE_OR_IO
             } else {
@@ -40,27 +41,51 @@ fn main() -> ExitCode {
         }
     };
     QUIET.store(cli.quiet, std::sync::atomic::Ordering::Relaxed);
+    commands::color::set(cli.color);
     let code = match cli.command {
         Command::Validate { repo, output, fast } => commands::validate::run(&repo, output, fast),
         Command::Plan {
             repo,
             output,
             workload,
-        } => commands::plan::run(&repo, output, &workload),
+            out,
+            reschedule,
+            shard,
+        } => commands::plan::run(&repo, output, &workload, out.as_deref(), &reschedule, shard),
         Command::Render {
             repo,
             out,
             clusters,
             diff,
             stdout,
-        } => render::run(&repo, out.as_deref(), &clusters, diff, stdout),
-        Command::Check { repo, out } => render::check(&repo, out.as_deref()),
+            reschedule,
+            shard,
+        } => render::run(
+            &repo,
+            out.as_deref(),
+            &clusters,
+            diff,
+            stdout,
+            &reschedule,
+            shard,
+        ),
+        Command::Check {
+            repo,
+            out,
+            reschedule,
+            shard,
+        } => render::check(&repo, out.as_deref(), &reschedule, shard),
+        Command::Shards {
+            repo,
+            count,
+            output,
+        } => commands::shards::run(&repo, count as usize, output),
         Command::Diff { repo, base, output } => commands::diff::run(&repo, &base, output),
         Command::ArgocdGenerate { repo } => {
             match commands::argocd::cluster_from_env(&|k| std::env::var(k).ok()) {
                 Ok(cluster) => {
                     note!("argocd-generate: cluster `{cluster}`");
-                    render::run(&repo, None, &[cluster], false, true)
+                    render::run(&repo, None, &[cluster], false, true, &[], None)
                 }
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -68,9 +93,30 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Import { files, out_dir } => commands::import::run(&files, out_dir.as_deref()),
+        Command::Import {
+            files,
+            out_dir,
+            force,
+        } => commands::import::run(&files, out_dir.as_deref(), force),
+        Command::AdoptBindings { files, repo, out } => {
+            commands::adopt::run(&files, &repo, out.as_deref())
+        }
+        Command::Init {
+            dir,
+            clusters,
+            argocd,
+            flux,
+            repo_url,
+        } => commands::init::run(&commands::init::Options {
+            dir: &dir,
+            clusters: clusters.as_deref(),
+            argocd,
+            flux,
+            repo_url: repo_url.as_deref(),
+        }),
+        Command::Schemas { repo, out, vscode } => commands::schemas::run(&out, vscode, &repo),
         Command::Completions { shell } => commands::manual::completions(shell),
-        Command::Man => commands::manual::man(),
+        Command::Man { dir } => commands::manual::man(dir.as_deref()),
     };
     ExitCode::from(code as u8)
 }

@@ -8,9 +8,13 @@
 
 pub mod api;
 pub mod checks;
+pub mod customization;
 pub mod names;
+pub mod numbers;
+pub mod policy_fields;
 pub mod quantity;
 pub mod resolve;
+pub mod scope;
 pub mod shortform;
 
 use crate::front::yaml::Node;
@@ -75,6 +79,11 @@ pub struct Model {
     pub resources: Vec<Resource>,
     pub propagation_policies: Vec<PropagationPolicy>,
     pub override_policies: Vec<OverridePolicy>,
+    /// The repository's `ResourceInterpreterCustomization`s, merged per kind.
+    pub interpreter: customization::Customizations,
+    /// Karmada's `--skipped-propagating-namespaces` (regular expressions), from `fanout.yaml`; `None`:
+    /// Karmada's default, `kube-.*`.
+    pub skipped_namespaces: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -132,6 +141,31 @@ pub struct PropagationPolicy {
     pub propagate_deps: bool,
     /// Generated from the short form of this object.
     pub generated_for: Option<ObjectRef>,
+    /// Clusters nothing is dispatched to (`suspension`): scheduled, never rendered.
+    pub suspended: Suspended,
+    /// `dependentOverrides` this policy waits for (names of override policies of its scope).
+    pub dependent_overrides: Vec<String>,
+    /// Why the policy propagates nothing yet (a dependent override missing from the repository).
+    pub waiting: Option<String>,
+}
+
+/// Where a policy's `suspension` stops dispatching.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Suspended {
+    #[default]
+    Nowhere,
+    Everywhere,
+    On(std::collections::BTreeSet<String>),
+}
+
+impl Suspended {
+    pub fn covers(&self, cluster: &str) -> bool {
+        match self {
+            Suspended::Nowhere => false,
+            Suspended::Everywhere => true,
+            Suspended::On(clusters) => clusters.contains(cluster),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -141,6 +175,11 @@ pub struct Placement {
     /// With the webhook defaults applied (empty field and label → `cluster`, minGroups 0 → 1).
     pub spread_constraints: Vec<api::SpreadConstraint>,
     pub scheduling: Scheduling,
+    /// Whether spread constraints choose among the candidates. Karmada ignores them for selection
+    /// (`shouldIgnoreSpreadConstraint`) under static weighting: Divided and Weighted with no
+    /// `weightPreference`, or with a non-empty `staticWeightList` and no `dynamicWeight`. A
+    /// `weightPreference: {}` still selects, then divides equally. The spread filter applies either way.
+    pub spread_selects: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

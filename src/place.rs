@@ -1,5 +1,5 @@
 //! Placement: for every resource, the clusters it lands on and the replicas each gets, as Karmada's
-//! scheduler decides them on a first (fresh) schedule.
+//! scheduler decides them: on a first schedule, or in steady mode from the previous result ([`steady`]).
 //!
 //! Per resource: the claiming policy (`matching`), the binding's replicas and per-pod requirements
 //! (karmada-semantics.md §6.1, [`estimate`]), then for each active affinity term (§2.3, failing over term
@@ -7,6 +7,13 @@
 //! SpreadConstraint), available replicas per cluster (§3), candidate order and spread selection
 //! ([`spread`]), replica assignment ([`divide`]), and Job completions (§5.8). Every cluster left out keeps a
 //! reason a reviewer can act on; failures carry Karmada's own message.
+//!
+//! With a previous result ([`steady::Prior`]) an object is scheduled again only on one of Karmada's
+//! triggers ([`steady::trigger`]); otherwise its previous result stands. When it is scheduled again, the
+//! clusters of the previous result pass the APIEnablement and TaintToleration filters, score 100
+//! (ClusterLocality) and count their previous replicas as available for the candidate order and spread
+//! selection (§2.1, §2.4); `clusterAffinities` start from the term last used (§2.3); dynamic weight and
+//! Aggregated divide in steady mode ([`divide::Mode`]).
 //!
 //! Pure: the model in, decisions out. Karmada runs its filter plugins in Go map order, so when a cluster
 //! fails several filters Karmada's `0/N clusters are available` text may name another one of them; fanout
@@ -16,9 +23,11 @@ pub mod affinity;
 pub mod deps;
 pub mod divide;
 pub mod estimate;
+pub mod interpret;
 pub mod matching;
 pub mod plan;
 pub mod spread;
+pub mod steady;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::api::ClusterAffinity;
@@ -26,11 +35,12 @@ use crate::model::{Affinity, Cluster, Model, ObjectRef, PropagationPolicy, Resou
 use affinity::{cluster_matches, taint_string, untolerated_taint};
 use divide::Strategy;
 use estimate::{ReplicaRequirements, ResourceModel, ResourceSummary};
-use matching::never_propagated;
+use matching::{Skipped, namespace_auto_propagated, never_propagated};
 use rayon::prelude::*;
 use serde_json::Value;
 use spread::{Mode, SpreadField};
 use std::collections::{BTreeMap, BTreeSet};
+use steady::{How, Previous, Prior, Record};
 
 /// The decision for one resource.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,6 +50,12 @@ pub struct Decision {
     /// Index into `model.propagation_policies` of the claiming policy.
     pub policy: Option<usize>,
     pub outcome: Outcome,
+    /// How the schedule came about (kept, scaled, rescheduled, fresh, and why); `None` when no policy
+    /// claims the resource.
+    pub how: Option<How>,
+    /// The scheduler's own result for the resource (before dependencies follow their workloads), as the
+    /// next render reads it back; `None` unless placed.
+    pub record: Option<Record>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -135,7 +151,10 @@ pub fn binding(resource: &Resource) -> Binding {
                 )
             }
             ("", "Pod") => (1, spec(""), true, None),
-            _ => (0, None, false, None),
+            _ => match interpret::built_in_binding(resource) {
+                Some(custom) => return custom,
+                None => (0, None, false, None),
+            },
         };
     Binding {
         replicas,
@@ -187,32 +206,93 @@ fn capacity(c: &Cluster) -> Capacity {
     }
 }
 
-/// Place every resource of the model, then let dependencies follow the workloads that reference them
-/// (`propagateDeps`, §6.3). A referenced object missing from the repository is a warning at the reference.
+/// Place every resource of the model on a first schedule, then let dependencies follow the workloads
+/// that reference them (`propagateDeps`, §6.3). A referenced object missing from the repository is a
+/// warning at the reference.
 pub fn place(model: &Model) -> (Vec<Decision>, Vec<Diagnostic>) {
-    let mut decisions = schedule_all(model);
-    let diagnostics = attach_dependencies(model, &mut decisions);
+    place_with(model, &Prior::default())
+}
+
+/// [`place`], starting from the previous results and reschedule requests in `prior`.
+pub fn place_with(model: &Model, prior: &Prior) -> (Vec<Decision>, Vec<Diagnostic>) {
+    let mut decisions = schedule_all(model, prior);
+    let mut diagnostics = interpret::problems(model, &decisions);
+    diagnostics.extend(attach_dependencies(model, &mut decisions));
     (decisions, diagnostics)
 }
 
-fn schedule_all(model: &Model) -> Vec<Decision> {
+fn schedule_all(model: &Model, prior: &Prior) -> Vec<Decision> {
     let (claims, _) = matching::claims(model);
     let capacities: Vec<Capacity> = model.clusters.iter().map(capacity).collect();
+    let skipped = Skipped::new(model);
     // Each resource is scheduled on its own (as Karmada's scheduler does, one binding at a time, against
     // the inventory's capacities): on every core, decisions in resource order.
     (model.resources.par_iter())
         .enumerate()
-        .map(|(i, r)| Decision {
-            resource: i,
-            policy: claims[i],
-            outcome: match claims[i] {
-                None => Outcome::NotPropagated {
-                    reason: never_propagated(r)
-                        .unwrap_or("no PropagationPolicy or ClusterPropagationPolicy selects it")
-                        .to_owned(),
-                },
-                Some(p) => schedule(model, &capacities, r, &model.propagation_policies[p]),
-            },
+        .map(|(i, r)| {
+            let auto = namespace_auto_propagated(r, &skipped);
+            let (outcome, how, record) = match claims[i] {
+                // Karmada's namespace controller: every Namespace goes to every cluster, whatever the
+                // policies (ClusterOverridePolicies still apply).
+                _ if auto => (
+                    Outcome::Placed(Placed {
+                        targets: (model.clusters.iter())
+                            .map(|c| Target {
+                                cluster: c.name.clone(),
+                                replicas: None,
+                                completions: None,
+                            })
+                            .collect(),
+                        rejected: Vec::new(),
+                        workload: false,
+                        affinity_term: None,
+                        skipped_terms: Vec::new(),
+                        required_by: Vec::new(),
+                    }),
+                    None,
+                    None,
+                ),
+                None => (
+                    Outcome::NotPropagated {
+                        reason: never_propagated(r, &skipped)
+                            .unwrap_or(
+                                "no PropagationPolicy or ClusterPropagationPolicy selects it",
+                            )
+                            .to_owned(),
+                    },
+                    None,
+                    None,
+                ),
+                Some(p) if model.propagation_policies[p].waiting.is_some() => (
+                    Outcome::NotPropagated {
+                        reason: model.propagation_policies[p]
+                            .waiting
+                            .clone()
+                            .unwrap_or_default(),
+                    },
+                    None,
+                    None,
+                ),
+                Some(p) => {
+                    let (outcome, how, record) = schedule(
+                        model,
+                        &capacities,
+                        r,
+                        &model.propagation_policies[p],
+                        prior.history.get(&r.id),
+                        prior.reschedule.wants(&r.id),
+                    );
+                    (outcome, Some(how), record)
+                }
+            };
+            Decision {
+                resource: i,
+                // a Namespace the namespace controller sends is not placed by any policy
+                policy: claims[i].filter(|_| !auto),
+                outcome,
+                how,
+                record,
+            }
         })
         .collect()
 }
@@ -286,7 +366,7 @@ fn dependency_followers(model: &Model, decisions: &[Decision]) -> (Followers, Ve
         }
         let r = &model.resources[d.resource];
         let ns = r.id.namespace.as_deref().unwrap_or("default");
-        for dep in deps::dependencies(&r.body, ns) {
+        for dep in interpret::dependencies(model, &r.body, ns) {
             let key = (
                 dep.api_version,
                 dep.kind,
@@ -313,18 +393,55 @@ fn dependency_followers(model: &Model, decisions: &[Decision]) -> (Followers, Ve
     (follows, diagnostics)
 }
 
+/// One resource: keep its previous result when Karmada has no reason to schedule it again, else
+/// schedule it (term by term for `clusterAffinities`, from the term last used).
 fn schedule(
     model: &Model,
     capacities: &[Capacity],
     resource: &Resource,
     policy: &PropagationPolicy,
-) -> Outcome {
-    let binding = binding(resource);
-    let terms: Vec<(Option<&str>, Vec<&ClusterAffinity>, bool)> = match &policy.placement.affinity {
+    prev: Option<&Previous>,
+    forced: bool,
+) -> (Outcome, How, Option<Record>) {
+    let binding = interpret::binding(model, resource);
+    let placement = &policy.placement;
+    let karmada_workload = binding.replicas > 0 || binding.requirements.is_some();
+    let trigger = steady::trigger(
+        prev,
+        forced,
+        karmada_workload,
+        binding.replicas,
+        placement,
+        &model.clusters,
+    );
+    let how = steady::how(trigger.clone(), forced, prev);
+    let all_terms: &[crate::model::api::ClusterAffinityTerm] = match &placement.affinity {
+        Affinity::Terms(terms) => terms,
+        _ => &[],
+    };
+    let record = |placed: &Placed| Record {
+        clusters: (placed.targets.iter())
+            .map(|t| (t.cluster.clone(), t.replicas))
+            .collect(),
+        placement: steady::placement_hash(placement),
+        term: (placed.affinity_term.as_deref())
+            .and_then(|n| all_terms.iter().find(|t| t.affinity_name == n))
+            .map(|t| (t.affinity_name.clone(), steady::term_hash(t))),
+    };
+    let mode = if forced {
+        divide::Mode::Fresh
+    } else {
+        divide::Mode::Steady
+    };
+    let start = if forced {
+        0
+    } else {
+        steady::affinity_index(prev, all_terms)
+    };
+    let terms: Vec<(Option<&str>, Vec<&ClusterAffinity>, bool)> = match &placement.affinity {
         Affinity::All => vec![(None, Vec::new(), false)],
         Affinity::Single(a) => vec![(None, vec![a], false)],
-        Affinity::Terms(terms) => terms
-            .iter()
+        Affinity::Terms(terms) => (terms.iter().skip(start))
             .map(|t| {
                 let mut list = vec![&t.affinity];
                 if binding.workload {
@@ -338,22 +455,42 @@ fn schedule(
             })
             .collect(),
     };
+    if let (None, Some(prev)) = (&trigger, prev) {
+        let mut placed = kept(resource, placement, &binding, prev);
+        // Why the other clusters are not there, as a schedule now would see them.
+        if let Some((_, affinities, tiered)) = terms.first() {
+            let attempt = Attempt {
+                binding: &binding,
+                affinities,
+                tiered: *tiered,
+                prev: Some(prev),
+                mode,
+            };
+            let rejected = match schedule_term(model, capacities, resource, policy, &attempt) {
+                Ok(p) => p.rejected,
+                Err((_, rejected)) => rejected,
+            };
+            placed.rejected = left_out(model, &placed.targets, rejected);
+        }
+        let record = record(&placed);
+        return (Outcome::Placed(placed), how, Some(record));
+    }
     let mut first_failure = None;
     let mut skipped = Vec::new();
     for (name, affinities, tiered) in terms {
-        match schedule_term(
-            model,
-            capacities,
-            resource,
-            policy,
-            &binding,
-            &affinities,
+        let attempt = Attempt {
+            binding: &binding,
+            affinities: &affinities,
             tiered,
-        ) {
+            prev,
+            mode,
+        };
+        match schedule_term(model, capacities, resource, policy, &attempt) {
             Ok(mut placed) => {
                 placed.affinity_term = name.map(str::to_owned);
                 placed.skipped_terms = skipped;
-                return Outcome::Placed(placed);
+                let record = record(&placed);
+                return (Outcome::Placed(placed), how, Some(record));
             }
             Err(failure) => {
                 if let Some(n) = name {
@@ -364,35 +501,85 @@ fn schedule(
         }
     }
     let (error, rejected) = first_failure.unwrap_or_default();
-    Outcome::Failed { error, rejected }
+    (Outcome::Failed { error, rejected }, how, None)
+}
+
+/// The clusters of the inventory that a kept result leaves out, each with the reason a schedule now
+/// would give (`rejected`), or else because the previous result stands.
+fn left_out(model: &Model, targets: &[Target], rejected: Vec<Rejection>) -> Vec<Rejection> {
+    let landed: BTreeSet<&str> = targets.iter().map(|t| t.cluster.as_str()).collect();
+    let mut out: Vec<Rejection> = (rejected.into_iter())
+        .filter(|r| !landed.contains(r.cluster.as_str()))
+        .collect();
+    for c in &model.clusters {
+        if !landed.contains(c.name.as_str()) && !out.iter().any(|r| r.cluster == c.name) {
+            out.push(reject(
+                c,
+                "not in the previous schedule result, which stands".into(),
+            ));
+        }
+    }
+    out.sort_by(|a, b| a.cluster.cmp(&b.cluster));
+    out
+}
+
+/// The previous result, standing: its clusters and replicas (a Job's completions divided again).
+fn kept(
+    resource: &Resource,
+    placement: &crate::model::Placement,
+    binding: &Binding,
+    prev: &Previous,
+) -> Placed {
+    let assigned: Vec<divide::TargetCluster> = (prev.clusters.iter())
+        .map(|(name, replicas)| divide::TargetCluster {
+            name: name.clone(),
+            replicas: *replicas,
+        })
+        .collect();
+    Placed {
+        targets: targets(resource, placement, binding, &assigned),
+        rejected: Vec::new(),
+        workload: binding.workload,
+        affinity_term: prev.term.as_ref().map(|t| t.0.clone()),
+        skipped_terms: Vec::new(),
+        required_by: Vec::new(),
+    }
+}
+
+/// One scheduling attempt's inputs besides the model: `affinities[0]` is the active term (or the
+/// placement's `clusterAffinity`), the rest its overflow tiers.
+struct Attempt<'a> {
+    binding: &'a Binding,
+    affinities: &'a [&'a ClusterAffinity],
+    tiered: bool,
+    prev: Option<&'a Previous>,
+    mode: divide::Mode,
 }
 
 /// Why one affinity term failed: Karmada's error, and the clusters left out so far with their reasons.
 type TermFailure = (String, Vec<Rejection>);
 
-/// One scheduling attempt with one affinity term active (`affinities[0]` is the term, the rest its
-/// overflow tiers).
+/// One scheduling attempt with one affinity term active.
 fn schedule_term(
     model: &Model,
     capacities: &[Capacity],
     resource: &Resource,
     policy: &PropagationPolicy,
-    binding: &Binding,
-    affinities: &[&ClusterAffinity],
-    tiered: bool,
+    attempt: &Attempt<'_>,
 ) -> Result<Placed, TermFailure> {
     let placement = &policy.placement;
-    let (mut candidates, mut rejected) =
-        feasible_clusters(model, capacities, resource, placement, binding, affinities)?;
+    let binding = attempt.binding;
+    let (mut candidates, mut rejected, allocatable) =
+        feasible_clusters(model, capacities, resource, placement, attempt)?;
     let selected = select_by_spread(placement, binding, &mut candidates, &mut rejected)
         .map_err(|e| (format!("failed to select clusters: {e}"), rejected.clone()))?;
     let assigned = assign_replicas(
         model,
         resource,
         placement,
-        binding,
+        attempt,
         &selected,
-        tiered,
+        &allocatable,
         &mut rejected,
     )
     .map_err(|e| (format!("failed to assign replicas: {e}"), rejected.clone()))?;
@@ -408,17 +595,27 @@ fn schedule_term(
     })
 }
 
-/// The filters over every cluster: the clusters that pass, each with its available replicas and
-/// overflow tier (in inventory order), and the rejected ones with their reasons; Karmada's
-/// `0/N clusters are available` error when none passes.
+/// The clusters that passed the filters (with their score, available replicas and tier), the rejected
+/// ones, and each candidate's estimator answer (available replicas without its previous replicas).
+type Feasible = (
+    Vec<spread::Candidate>,
+    Vec<Rejection>,
+    BTreeMap<String, i32>,
+);
+
+/// The filters over every cluster: the clusters that pass, each with its score (ClusterLocality: 100
+/// for a cluster of the previous result), its available replicas (the previous replicas on it
+/// included, §2.4) and overflow tier (in inventory order), and the rejected ones with their reasons;
+/// Karmada's `0/N clusters are available` error when none passes.
 fn feasible_clusters(
     model: &Model,
     capacities: &[Capacity],
     resource: &Resource,
     placement: &crate::model::Placement,
-    binding: &Binding,
-    affinities: &[&ClusterAffinity],
-) -> Result<(Vec<spread::Candidate>, Vec<Rejection>), TermFailure> {
+    attempt: &Attempt<'_>,
+) -> Result<Feasible, TermFailure> {
+    let binding = attempt.binding;
+    let mut allocatable = BTreeMap::new();
     let mut rejected = Vec::new();
     let mut karmada_reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut taint_reasons: BTreeMap<String, usize> = BTreeMap::new();
@@ -428,7 +625,8 @@ fn feasible_clusters(
             rejected.push(reject(c, "the cluster is being deleted".into()));
             continue;
         }
-        match filter(c, resource, placement, affinities) {
+        let scheduled = attempt.prev.is_some_and(|p| p.contains(&c.name));
+        match filter(c, resource, placement, attempt.affinities, scheduled) {
             Ok(tier) => {
                 let available = estimate::available_replicas(
                     binding.replicas,
@@ -436,13 +634,15 @@ fn feasible_clusters(
                     &capacities[i].models,
                     binding.requirements.as_ref(),
                 );
+                let previous = attempt.prev.map_or(0, |p| p.replicas_on(&c.name));
+                allocatable.insert(c.name.clone(), available);
                 candidates.push(spread::Candidate {
                     name: c.name.clone(),
                     provider: c.provider.clone(),
                     region: c.region.clone(),
                     zones: c.zones.clone(),
-                    score: 0,
-                    available,
+                    score: if scheduled { 100 } else { 0 },
+                    available: available.saturating_add(previous),
                     tier,
                 });
             }
@@ -478,7 +678,7 @@ fn feasible_clusters(
             rejected,
         ));
     }
-    Ok((candidates, rejected))
+    Ok((candidates, rejected, allocatable))
 }
 
 /// Candidate order and spread selection: sorts `candidates`, returns the selected clusters in
@@ -492,8 +692,10 @@ fn select_by_spread(
     spread::sort_candidates(candidates);
     let mode = match placement.scheduling {
         Scheduling::Duplicated => Mode::Duplicated,
-        Scheduling::StaticWeight(_) => Mode::StaticWeight,
-        Scheduling::Aggregated | Scheduling::DynamicWeight => Mode::Divided,
+        _ if !placement.spread_selects => Mode::StaticWeight,
+        Scheduling::StaticWeight(_) | Scheduling::Aggregated | Scheduling::DynamicWeight => {
+            Mode::Divided
+        }
     };
     let constraints: Vec<spread::SpreadConstraint> = placement
         .spread_constraints
@@ -530,11 +732,12 @@ fn assign_replicas(
     model: &Model,
     resource: &Resource,
     placement: &crate::model::Placement,
-    binding: &Binding,
+    attempt: &Attempt<'_>,
     selected: &[spread::Candidate],
-    tiered: bool,
+    allocatable: &BTreeMap<String, i32>,
     rejected: &mut Vec<Rejection>,
 ) -> Result<Vec<divide::TargetCluster>, divide::DivideError> {
+    let binding = attempt.binding;
     let strategy = match &placement.scheduling {
         Scheduling::Duplicated => Strategy::Duplicated,
         Scheduling::Aggregated => Strategy::Aggregated,
@@ -561,26 +764,42 @@ fn assign_replicas(
         .iter()
         .map(|c| divide::Candidate {
             name: c.name.clone(),
-            available: c.available,
+            available: allocatable.get(&c.name).copied().unwrap_or(c.available),
             tier: c.tier,
+            previous: attempt.prev.map_or(0, |p| p.replicas_on(&c.name)),
         })
         .collect();
-    let assigned = divide::assign(
+    let assigned = divide::assign_mode(
         &strategy,
         binding.replicas,
         binding.requirements.is_some(),
         &divide_candidates,
-        tiered,
+        attempt.tiered,
         &resource.uid,
+        attempt.mode,
     )?;
     let landed: BTreeSet<&str> = assigned.iter().map(|t| t.name.as_str()).collect();
+    // Under static weights a cluster no rule matches gets weight 0 and is dropped (unless every
+    // weight is 0, when all count equally): say so rather than quote its capacity.
+    let unweighted: BTreeSet<&str> = match &strategy {
+        Strategy::StaticWeight(weights) if weights.iter().any(|(_, w)| *w > 0) => (weights.iter())
+            .filter(|(_, w)| *w == 0)
+            .map(|(name, _)| name.as_str())
+            .collect(),
+        _ => BTreeSet::new(),
+    };
     for c in selected
         .iter()
         .filter(|c| !landed.contains(c.name.as_str()))
     {
+        let reason = if unweighted.contains(c.name.as_str()) {
+            "no weight rule matches".to_owned()
+        } else {
+            format!("no replicas assigned ({} available)", c.available)
+        };
         rejected.push(Rejection {
             cluster: c.name.clone(),
-            reason: format!("no replicas assigned ({} available)", c.available),
+            reason,
         });
     }
     Ok(assigned)
@@ -633,14 +852,16 @@ enum Rejected {
     Taint(String, String),
 }
 
-/// The filter plugins, in fanout's fixed order; `Ok` gives the overflow tier.
+/// The filter plugins, in fanout's fixed order; `Ok` gives the overflow tier. A cluster of the previous
+/// result (`scheduled`) passes APIEnablement and TaintToleration, as in Karmada.
 fn filter(
     c: &Cluster,
     resource: &Resource,
     placement: &crate::model::Placement,
     affinities: &[&ClusterAffinity],
+    scheduled: bool,
 ) -> Result<usize, Rejected> {
-    if let Some(apis) = &c.api_enablements {
+    if !scheduled && let Some(apis) = &c.api_enablements {
         let enabled = apis.list.iter().any(|a| {
             a.group_version == resource.id.api_version
                 && a.resources.iter().any(|r| r.kind == resource.id.kind)
@@ -661,7 +882,7 @@ fn filter(
             ));
         }
     }
-    if let Some(taint) = untolerated_taint(c, &placement.tolerations) {
+    if !scheduled && let Some(taint) = untolerated_taint(c, &placement.tolerations) {
         let t = taint_string(taint);
         return Err(Rejected::Taint(
             t.clone(),

@@ -8,7 +8,11 @@
 
 pub mod diff;
 pub mod overrides;
+pub mod paths;
 pub mod review;
+pub mod schedule;
+
+pub use paths::object_path;
 
 use crate::diagnostic::Diagnostic;
 use crate::emit::Tree;
@@ -58,36 +62,6 @@ pub const SERVER_METADATA: [&str; 9] = [
     "deletionGracePeriodSeconds",
 ];
 
-/// File name of an object inside its cluster directory: `<namespace>/<Kind>[.<group>]_<name>.yaml`, with
-/// `_cluster` for cluster-scoped objects (namespaces cannot contain `_`). Characters outside
-/// `[A-Za-z0-9._-]` are written as `%XX` so distinct names never share a file.
-pub fn object_path(cluster: &str, id: &ObjectRef) -> String {
-    let group = id.group();
-    let kind = if group.is_empty() {
-        id.kind.clone()
-    } else {
-        format!("{}.{group}", id.kind)
-    };
-    let dir = id.namespace.as_deref().unwrap_or("_cluster");
-    format!(
-        "{cluster}/{dir}/{}_{}.yaml",
-        escape(&kind),
-        escape(&id.name)
-    )
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// What makes one cluster's copy of an object differ from another's: a template's rendering for that
 /// cluster, the replicas and completions written into it, and the override rules that match the cluster.
 /// Clusters with equal keys receive byte-identical files, so each distinct key is rendered once.
@@ -123,6 +97,9 @@ pub fn render_clusters(
         .collect();
     let mut diagnostics = Vec::new();
     let by_namespace = overrides::ByNamespace::new(model);
+    // which resource each output path belongs to: two objects must never share a file
+    let mut owners: HashMap<String, usize> = HashMap::new();
+    let mut clashes = BTreeSet::new();
     for d in decisions {
         let Outcome::Placed(placed) = &d.outcome else {
             continue;
@@ -135,10 +112,15 @@ pub fn render_clusters(
         );
         let mut made: HashMap<Variant<'_>, Result<Arc<str>, overrides::OverrideError>> =
             HashMap::new();
+        let suspended = d.policy.map(|p| &model.propagation_policies[p].suspended);
         for target in &placed.targets {
             let Some(&cluster) = clusters.get(target.cluster.as_str()) else {
                 continue;
             };
+            // `suspension`: scheduled, but nothing is dispatched to this cluster
+            if suspended.is_some_and(|s| s.covers(&cluster.name)) {
+                continue;
+            }
             let key = Variant {
                 template: (resource.variants.get_key_value(&cluster.name)).map(|(k, _)| k.as_str()),
                 replicas: target.replicas.filter(|_| placed.workload),
@@ -149,18 +131,33 @@ pub fn render_clusters(
             let file = match made.entry(key) {
                 Entry::Occupied(e) => e.get().clone(),
                 Entry::Vacant(e) => {
-                    let body = cluster_object(resource, e.key(), &policies);
+                    let body = cluster_object(model, resource, e.key(), &policies);
                     let file = body.map(|body| Arc::from(header.clone() + &to_yaml(&body)));
                     e.insert(file).clone()
                 }
             };
+            let path = object_path(&cluster.name, &resource.id);
+            match owners.entry(path.clone()) {
+                Entry::Occupied(e) if *e.get() != d.resource => {
+                    // the file name scheme is injective; this guards it: never drop an object silently
+                    let first = *e.get();
+                    if clashes.insert((first, d.resource)) {
+                        diagnostics.push(clash(&model.resources[first], resource, &path));
+                    }
+                    continue;
+                }
+                Entry::Occupied(_) => {}
+                Entry::Vacant(e) => {
+                    e.insert(d.resource);
+                }
+            }
             match file {
                 Ok(file) => out
                     .entry(cluster.name.clone())
                     .or_default()
                     .push(ClusterObject {
                         id: resource.id.clone(),
-                        path: object_path(&cluster.name, &resource.id),
+                        path,
                         file,
                     }),
                 Err(e) => {
@@ -190,10 +187,76 @@ pub fn render_clusters(
     }
 }
 
-/// The object the clusters of one [`Variant`] receive (karmada-semantics.md §6.2): replicas revised where
-/// the template has the field, Job completions divided, overrides applied, namespace made explicit,
-/// server fields dropped.
+/// Two objects that would be written to one file: an error at the second, naming the first.
+fn clash(first: &Resource, second: &Resource, path: &str) -> Diagnostic {
+    Diagnostic::error(
+        "duplicate",
+        second.origin.span_at("/metadata/name"),
+        format!(
+            "`{}` ({}) and `{}` ({}) would both be written to `{path}`",
+            second.id, second.id.api_version, first.id, first.id.api_version
+        ),
+    )
+    .with_related(first.origin.span_at("/metadata/name"), "the other object")
+}
+
+/// Replicas as they land where an override changes them (a Deployment's `spec.replicas`, a Job's
+/// `spec.parallelism`): (resource index, cluster) → the rendered count, only where it differs from the
+/// scheduled one, so `plan` can show both. Only objects with override rules for a cluster are rendered.
+pub fn overridden_replicas(model: &Model, decisions: &[Decision]) -> crate::place::plan::Landed {
+    let by_namespace = overrides::ByNamespace::new(model);
+    let clusters: HashMap<&str, &Cluster> = model
+        .clusters
+        .iter()
+        .map(|c| (c.name.as_str(), c))
+        .collect();
+    let mut out = crate::place::plan::Landed::new();
+    for d in decisions {
+        let Outcome::Placed(placed) = &d.outcome else {
+            continue;
+        };
+        let resource = &model.resources[d.resource];
+        let policies = by_namespace.policies_for(resource);
+        if !placed.workload || policies.is_empty() {
+            continue;
+        }
+        let field = if resource.id.kind == "Job" {
+            "/spec/parallelism"
+        } else {
+            "/spec/replicas"
+        };
+        for target in &placed.targets {
+            let (Some(n), Some(&cluster)) =
+                (target.replicas, clusters.get(target.cluster.as_str()))
+            else {
+                continue;
+            };
+            let rules = overrides::matching_rules(&policies, cluster);
+            if rules.is_empty() {
+                continue;
+            }
+            let variant = Variant {
+                template: (resource.variants.get_key_value(&cluster.name)).map(|(k, _)| k.as_str()),
+                replicas: Some(n),
+                completions: None,
+                rules,
+            };
+            let rendered = cluster_object(model, resource, &variant, &policies)
+                .ok()
+                .and_then(|o| o.pointer(field).and_then(Value::as_i64));
+            if let Some(r) = rendered.filter(|r| *r != i64::from(n)) {
+                out.insert((d.resource, cluster.name.clone()), r);
+            }
+        }
+    }
+    out
+}
+
+/// The object the clusters of one [`Variant`] receive (karmada-semantics.md §6.2): replicas revised
+/// ([`crate::place::interpret::revise`]), Job completions divided, overrides applied, namespace made
+/// explicit, server fields dropped.
 fn cluster_object(
+    model: &Model,
     resource: &Resource,
     variant: &Variant<'_>,
     policies: &[&crate::model::OverridePolicy],
@@ -203,22 +266,92 @@ fn cluster_object(
         None => resource.body.clone(),
     };
     if let Some(n) = variant.replicas {
-        let field = if resource.id.kind == "Job" {
-            "parallelism"
-        } else {
-            "replicas"
-        };
-        if let Some(slot) = body.pointer_mut(&format!("/spec/{field}")) {
-            *slot = Value::from(n);
-        }
+        crate::place::interpret::revise(model, resource, &mut body, n);
     }
     if let Some(c) = variant.completions
         && let Some(slot) = body.pointer_mut("/spec/completions")
     {
         *slot = Value::from(c);
     }
+    if !variant.rules.is_empty() {
+        nesting_after_overrides(&body, policies, &variant.rules)?;
+    }
     overrides::apply_rules(policies, &variant.rules, &mut body)?;
     Ok(normalise(body, resource.id.namespace.as_deref()))
+}
+
+/// The deepest nesting fanout writes: twice the deepest it reads
+/// ([`MAX_DEPTH_CEILING`](crate::front::config::MAX_DEPTH_CEILING)) and room for a few more rules, so
+/// one override may put a value as deep as the reader allows into an object as deep. Writing a file
+/// recurses once per level, on the main thread (8 MiB): about 1.8 KiB a level in a debug build, 0.4 KiB
+/// in a release build, so 2,048 levels take 3.7 MiB at worst.
+pub const MAX_OUTPUT_DEPTH: usize = 2 * crate::front::config::MAX_DEPTH_CEILING + 48;
+
+/// How deeply mappings and sequences nest in `v` (a scalar: 0), without recursion.
+pub fn nesting(v: &Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(v, 1)];
+    while let Some((v, level)) = stack.pop() {
+        match v {
+            Value::Array(items) => {
+                deepest = deepest.max(level);
+                stack.extend(items.iter().map(|c| (c, level + 1)));
+            }
+            Value::Object(map) => {
+                deepest = deepest.max(level);
+                stack.extend(map.values().map(|c| (c, level + 1)));
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Each override rule can nest an object deeper, each by as much as its values nest, so rules applied
+/// one after the other can build an object far deeper than any file (a value put under the one put by
+/// the rule before): deep enough to overflow the stack that writes it, or even drops it. Before any
+/// rule is applied, bound the nesting they can reach; past [`MAX_OUTPUT_DEPTH`], fail at the rule that
+/// crosses it. The bound: a plaintext value nests at most one level below the object's deepest, a field
+/// overrider's document (read with the default reader limits) as deep as those limits plus its own
+/// values, and the other overriders add a few fixed levels (labels, annotations, commands, images).
+fn nesting_after_overrides(
+    body: &Value,
+    policies: &[&crate::model::OverridePolicy],
+    rules: &[(usize, usize)],
+) -> Result<(), overrides::OverrideError> {
+    const FIXED: usize = 8;
+    let embedded = crate::front::yaml::Limits::default().max_depth;
+    let mut bound = nesting(body);
+    for &(index, rule) in rules {
+        let policy = policies[index];
+        let ov = &policy.rules[rule].overriders;
+        let value = |v: &Option<Value>| 1 + v.as_ref().map_or(0, nesting);
+        bound += ov.plaintext.iter().map(|p| value(&p.value)).sum::<usize>() + FIXED;
+        for f in &ov.field_overrider {
+            let document = embedded
+                + f.json
+                    .iter()
+                    .chain(&f.yaml)
+                    .map(|p| value(&p.value))
+                    .sum::<usize>();
+            bound = bound.max(document);
+        }
+        if bound > MAX_OUTPUT_DEPTH {
+            let pointer = if policy.generated_for.is_some() {
+                format!("/spec/overrides/{rule}")
+            } else {
+                format!("/spec/overrideRules/{rule}")
+            };
+            return Err(overrides::OverrideError {
+                policy: index,
+                pointer,
+                message: format!(
+                    "with this rule the overrides could nest the object up to {bound} levels deep, more than the {MAX_OUTPUT_DEPTH} fanout writes"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `apiVersion`, `kind`, `metadata` first (with the namespace explicit), then the rest in written order;
@@ -262,7 +395,8 @@ pub fn to_yaml(body: &Value) -> String {
 }
 
 /// The output tree of the given clusters (all when `only` is None): object files, a `kustomization.yaml`
-/// per cluster, and the placement summary.
+/// per cluster, the placement summary and the schedule result the next render starts from
+/// ([`schedule`]).
 pub fn tree(
     model: &Model,
     rendered: &Rendered,
@@ -299,6 +433,10 @@ pub fn tree(
         PLACEMENT_FILE.into(),
         placement_summary(model, decisions).into_bytes().into(),
     );
+    tree.insert(
+        schedule::SCHEDULE_FILE.into(),
+        schedule::to_text(model, decisions).into_bytes().into(),
+    );
     tree
 }
 
@@ -324,4 +462,86 @@ pub fn placement_summary(model: &Model, decisions: &[Decision]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::place::tests::{cluster, model};
+
+    /// Two objects that map to one file are an error at the second, never a silent drop: the duplicate
+    /// check keys objects by group, so this can only be reached by a model built around it (here, two
+    /// versions of one group's kind), but the guard must hold whatever the file name scheme becomes.
+    #[test]
+    fn two_objects_for_one_file_are_an_error() {
+        let mut m = model(&format!(
+            "{}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: a, namespace: ns}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: b, namespace: ns}}\n---\napiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {{name: p, namespace: ns}}\nspec:\n  resourceSelectors: [{{apiVersion: v1, kind: ConfigMap}}, {{apiVersion: v2, kind: ConfigMap}}]\n  placement: {{}}\n",
+            cluster("c1", "r", "", "")
+        ));
+        m.resources[1].id.api_version = "v2".into();
+        m.resources[1].id.name = "a".into();
+        let (decisions, _) = crate::place::place(&m);
+        let errors = render(&m, &decisions).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].code, "duplicate");
+        assert!(
+            errors[0].message.contains("c1/ns/ConfigMap_a.yaml"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(errors[0].span.unwrap().start.line, 17);
+        assert_eq!(errors[0].related[0].0.start.line, 13);
+    }
+
+    /// Override rules that each put a value below the one put by the rule before would build an object
+    /// far deeper than any file: a located error at the rule that crosses the bound, before any is
+    /// applied (issue #13, item 8). With the default limits, 30 rules of 100 levels reach 3,000.
+    #[test]
+    fn stacked_overrides_cannot_nest_past_the_bound() {
+        let levels = 100;
+        let mut rules = String::new();
+        for i in 0..30 {
+            rules.push_str(&format!(
+                "    - overriders:\n        plaintext:\n          - path: /spec/deep{}\n            operator: replace\n            value: {}x{}\n",
+                "/0".repeat(levels * (i + 1)),
+                "[".repeat(levels),
+                "]".repeat(levels)
+            ));
+        }
+        let text = format!(
+            "{}---\napiVersion: acme.dev/v1\nkind: Widget\nmetadata: {{name: w, namespace: ns}}\nspec:\n  deep: {}x{}\n---\napiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {{name: p, namespace: ns}}\nspec:\n  resourceSelectors: [{{apiVersion: acme.dev/v1, kind: Widget}}]\n  placement: {{}}\n---\napiVersion: policy.karmada.io/v1alpha1\nkind: OverridePolicy\nmetadata: {{name: o, namespace: ns}}\nspec:\n  resourceSelectors: [{{apiVersion: acme.dev/v1, kind: Widget}}]\n  overrideRules:\n{rules}",
+            cluster("c1", "r", "", ""),
+            "[".repeat(levels),
+            "]".repeat(levels)
+        );
+        let m = model(&text);
+        let (decisions, _) = crate::place::place(&m);
+        let errors = render(&m, &decisions).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].code, "override");
+        assert!(
+            errors[0]
+                .message
+                .contains("more than the 2048 fanout writes"),
+            "{}",
+            errors[0].message
+        );
+        // 102 levels of object, then 101 + 8 more per rule: the 18th rule crosses 2,048
+        let eighteenth = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| *l == "    - overriders:")
+            .nth(17)
+            .map(|(i, _)| i as u32 + 1);
+        assert_eq!(Some(errors[0].span.unwrap().start.line), eighteenth);
+    }
+
+    #[test]
+    fn nesting_counts_collections() {
+        assert_eq!(nesting(&serde_json::json!(1)), 0);
+        assert_eq!(
+            nesting(&serde_json::json!({"a": [1, {"b": []}], "c": {}})),
+            4
+        );
+    }
 }

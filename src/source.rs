@@ -2,7 +2,9 @@
 //!
 //! Every file fanout reads becomes a [`SourceFile`] with a [`FileId`]; every YAML node keeps a [`Span`]
 //! into it, so any later stage can point at the exact text a problem comes from. Lines and columns are
-//! 1-based and counted in characters, as editors show them. This module does no I/O.
+//! 1-based and counted in characters, as editors show them. [`Sources`] also keeps, per file, where the
+//! values of Secrets are, once its documents were read, so that diagnostics never print them. This module
+//! does no I/O.
 
 /// Index of a file in [`Sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -70,7 +72,7 @@ impl SourceFile {
 }
 
 /// The lines of a text, split at `\r\n`, `\n` and lone `\r`.
-fn lines(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let t = rest?;
@@ -92,17 +94,35 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sources {
     files: Vec<SourceFile>,
+    /// Per file, the spans of the Secret values its documents hold (see
+    /// [`crate::front::classify::secret_values`]); `None` until the file was read into documents
+    /// without an error.
+    secrets: Vec<Option<Vec<Span>>>,
 }
 
 impl Sources {
     pub fn add(&mut self, file: SourceFile) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(file);
+        self.secrets.push(None);
         id
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
+    }
+
+    /// Record where a file's Secret values are, found from its documents.
+    pub fn set_secret_values(&mut self, id: FileId, spans: Vec<Span>) {
+        if let Some(slot) = self.secrets.get_mut(id.0 as usize) {
+            *slot = Some(spans);
+        }
+    }
+
+    /// Where a file's Secret values are, when its documents were read; `None` when they were not (a
+    /// file that failed to parse, a template's own text): diagnostics then mask by a textual rule.
+    pub fn secret_values(&self, id: FileId) -> Option<&[Span]> {
+        self.secrets.get(id.0 as usize)?.as_deref()
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {

@@ -34,7 +34,9 @@ fn render(repo: &Path, out: &Path) -> Output {
 }
 
 /// A repository of `clusters` clusters and `workloads` short-form workloads; `version` changes every
-/// workload (image, description, replicas), so two versions render trees that differ in every object file.
+/// workload (image, description), so two versions render trees that differ in every object file. The
+/// replicas stay: a render starts from the previous schedule result, and a change of replicas would
+/// make each tree depend on the one it was rendered over (steady scheduling), not only on its version.
 fn generate(root: &Path, version: u32, clusters: usize, workloads: usize) {
     fs::create_dir_all(root.join("clusters")).unwrap();
     for c in 0..clusters {
@@ -61,7 +63,7 @@ fn generate(root: &Path, version: u32, clusters: usize, workloads: usize) {
             1 => ("{}", "DynamicWeight"),
             _ => ("{providers: [gcp, azure]}", "Aggregated"),
         };
-        let replicas = 3 + w % 4 + version as usize;
+        let replicas = 3 + w % 4;
         let text = format!(
             "apiVersion: fanout.dev/v1alpha1\n\
              kind: MulticloudDeployment\n\

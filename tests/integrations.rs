@@ -2,10 +2,10 @@
 //! Argo CD's sidecar runs it (output checked with `kubernetes-validate` and against `kubectl kustomize` of
 //! the rendered directory), the sidecar patch merged by `kubectl kustomize`, the Flux wiring on a rendered
 //! tree, and `.pre-commit-hooks.yaml` in a real `pre-commit run`. A test whose tool is not installed says
-//! so on stderr and passes; `.ci/run` installs the tools.
+//! so on stderr and passes, except under CI (`CI=true`), where it fails; `.ci/run` installs the tools.
 
 mod common;
-use common::copy_dir;
+use common::{copy_dir, installed};
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -34,20 +34,6 @@ const CLUSTERS: [&str; 7] = [
 
 fn root() -> &'static Path {
     Path::new(ROOT)
-}
-
-/// Is `tool` installed? If not, say the test is skipped.
-fn installed(tool: &str, version_args: &[&str]) -> bool {
-    let ok = Command::new(tool)
-        .args(version_args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        eprintln!("SKIPPED: {tool} not installed; .ci/run installs it");
-    }
-    ok
 }
 
 fn kubectl_installed() -> bool {
@@ -846,13 +832,23 @@ fn git(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn pre_commit(repo: &Path, home: &Path, args: &[&str]) -> Output {
-    // pre-commit's `language: rust` runs `cargo install`; make sure it finds the cargo running us.
+    pre_commit_with(repo, home, args, None)
+}
+
+/// [`pre_commit`], with `first` (if given) first on PATH.
+fn pre_commit_with(repo: &Path, home: &Path, args: &[&str], first: Option<&Path>) -> Output {
+    // The hooks run `cargo install`; make sure they find the cargo running us.
     let cargo_dir = std::env::var_os("CARGO")
         .map(PathBuf::from)
         .and_then(|c| c.parent().map(Path::to_path_buf));
     let mut path = std::env::var_os("PATH").unwrap_or_default();
     if let Some(dir) = cargo_dir {
         let mut dirs = vec![dir];
+        dirs.extend(std::env::split_paths(&path));
+        path = std::env::join_paths(dirs).unwrap();
+    }
+    if let Some(dir) = first {
+        let mut dirs = vec![dir.to_path_buf()];
         dirs.extend(std::env::split_paths(&path));
         path = std::env::join_paths(dirs).unwrap();
     }
@@ -869,17 +865,29 @@ fn pre_commit(repo: &Path, home: &Path, args: &[&str]) -> Output {
         .expect("run pre-commit")
 }
 
-/// A hook repository holding this repository's `.pre-commit-hooks.yaml` as it is, committed, beside a
-/// stand-in crate whose `fanout` binary runs the binary under test: pre-commit's `language: rust`
-/// really runs `cargo install` on it, in seconds and offline. (Installing the real crate works the
-/// same way, but builds fanout in release mode: minutes.)
+/// A hook repository holding this repository's `.pre-commit-hooks.yaml`, `scripts/pre-commit-hook` and
+/// `pyproject.toml` as they are, committed, beside a stand-in crate whose `fanout` binary runs the
+/// binary under test: the hooks really run `cargo install --locked` on it (or pip and maturin), in
+/// seconds. (Installing the real crate works the same way, but builds fanout in release mode:
+/// minutes.)
 fn hook_repo(dir: &Path) -> String {
-    let hooks = fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
     fs::create_dir_all(dir.join("src")).unwrap();
-    fs::write(dir.join(".pre-commit-hooks.yaml"), &hooks).unwrap();
+    fs::create_dir_all(dir.join("scripts")).unwrap();
+    for file in [
+        ".pre-commit-hooks.yaml",
+        "scripts/pre-commit-hook",
+        "pyproject.toml",
+    ] {
+        fs::copy(root().join(file), dir.join(file)).unwrap();
+    }
     fs::write(
         dir.join("Cargo.toml"),
         "[package]\nname = \"fanout\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("Cargo.lock"),
+        "version = 4\n\n[[package]]\nname = \"fanout\"\nversion = \"0.0.0\"\n",
     )
     .unwrap();
     fs::write(
@@ -901,6 +909,30 @@ fn hook_repo(dir: &Path) -> String {
     String::from_utf8(rev).unwrap().trim().to_owned()
 }
 
+/// A repository holding the example at its root, rendered and committed, whose
+/// `.pre-commit-config.yaml` uses `hooks` of the hook repository at `hook_dir`, `rev`.
+fn hooked_example(dir: &Path, hook_dir: &Path, rev: &str, hooks: &[&str]) -> PathBuf {
+    let repo = dir.join("repo");
+    copy_dir(&root().join("examples/multicloud"), &repo);
+    let _ = fs::remove_dir_all(repo.join("rendered"));
+    let o = fanout(&["render", "."], &repo);
+    assert!(o.status.success(), "{}", text(&o));
+    let ids: String = hooks.iter().map(|h| format!("      - id: {h}\n")).collect();
+    fs::write(
+        repo.join(".pre-commit-config.yaml"),
+        format!(
+            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n{ids}",
+            hook_dir.display()
+        ),
+    )
+    .unwrap();
+    fs::write(repo.join("NOTES.txt"), "not YAML\n").unwrap();
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "example"]);
+    repo
+}
+
 #[test]
 fn pre_commit_hooks_pass_on_a_fresh_tree_and_fail_on_a_stale_one() {
     // Our hook definitions, as pre-commit will read them.
@@ -908,9 +940,24 @@ fn pre_commit_hooks_pass_on_a_fresh_tree_and_fail_on_a_stale_one() {
     assert_eq!(hooks.len(), 1);
     let hooks = hooks[0].as_array().expect("a list of hooks");
     let ids: Vec<&str> = hooks.iter().map(|h| h["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["fanout-validate", "fanout-check"]);
-    for (hook, entry) in hooks.iter().zip(["fanout validate", "fanout check"]) {
+    assert_eq!(
+        ids,
+        [
+            "fanout-validate",
+            "fanout-check",
+            "fanout-validate-python",
+            "fanout-check-python"
+        ]
+    );
+    let entries = [
+        ("scripts/pre-commit-hook validate", "script"),
+        ("scripts/pre-commit-hook check", "script"),
+        ("fanout validate", "python"),
+        ("fanout check", "python"),
+    ];
+    for (hook, (entry, language)) in hooks.iter().zip(entries) {
         assert_eq!(hook["entry"], entry);
+        assert_eq!(hook["language"], language);
         assert_eq!(hook["pass_filenames"], false);
     }
     if !installed("git", &["--version"]) || !installed("pre-commit", &["--version"]) {
@@ -919,25 +966,12 @@ fn pre_commit_hooks_pass_on_a_fresh_tree_and_fail_on_a_stale_one() {
     let tmp = tempfile::tempdir().unwrap();
     let rev = hook_repo(&tmp.path().join("hooks"));
     let home = tmp.path().join("pre-commit-home");
-
-    // A repository holding the example at its root, rendered and committed.
-    let repo = tmp.path().join("repo");
-    copy_dir(&root().join("examples/multicloud"), &repo);
-    let _ = fs::remove_dir_all(repo.join("rendered"));
-    let o = fanout(&["render", "."], &repo);
-    assert!(o.status.success(), "{}", text(&o));
-    fs::write(
-        repo.join(".pre-commit-config.yaml"),
-        format!(
-            "repos:\n  - repo: {}\n    rev: {rev}\n    hooks:\n      - id: fanout-validate\n      - id: fanout-check\n",
-            tmp.path().join("hooks").display()
-        ),
-    )
-    .unwrap();
-    fs::write(repo.join("NOTES.txt"), "not YAML\n").unwrap();
-    git(&repo, &["init", "-q"]);
-    git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "example"]);
+    let repo = hooked_example(
+        tmp.path(),
+        &tmp.path().join("hooks"),
+        &rev,
+        &["fanout-validate", "fanout-check"],
+    );
 
     let o = pre_commit(&repo, &home, &["run", "--all-files"]);
     let out = text(&o);
@@ -991,4 +1025,78 @@ fn pre_commit_hooks_pass_on_a_fresh_tree_and_fail_on_a_stale_one() {
         "{out}"
     );
     assert!(validate.contains("replicaz"), "{out}");
+}
+
+/// The Rust hooks build with `cargo install --locked` (cargo then takes the dependency versions of
+/// `Cargo.lock`): a `cargo` first on PATH records how the hook calls it, then runs the real one. (A
+/// stale `Cargo.lock` would not show it: `cargo install --locked` uses the file without requiring it
+/// to be up to date, cargo issue 9289.) Built once: the second run does not call cargo.
+#[test]
+fn pre_commit_rust_hooks_build_with_the_lock_file() {
+    if !installed("git", &["--version"]) || !installed("pre-commit", &["--version"]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let rev = hook_repo(&tmp.path().join("hooks"));
+    let repo = hooked_example(
+        tmp.path(),
+        &tmp.path().join("hooks"),
+        &rev,
+        &["fanout-validate", "fanout-check"],
+    );
+    let shim = tmp.path().join("shim");
+    fs::create_dir_all(&shim).unwrap();
+    let log = tmp.path().join("cargo.log");
+    let real = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    fs::write(
+        shim.join("cargo"),
+        format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{real}' \"$@\"\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    let mut perms = fs::metadata(shim.join("cargo")).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    fs::set_permissions(shim.join("cargo"), perms).unwrap();
+    let home = tmp.path().join("home");
+    for _ in 0..2 {
+        let o = pre_commit_with(&repo, &home, &["run", "--all-files"], Some(&shim));
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let calls = fs::read_to_string(&log).unwrap_or_default();
+    let installs: Vec<&str> = calls.lines().filter(|l| l.starts_with("install")).collect();
+    assert_eq!(installs.len(), 1, "{calls}");
+    assert!(
+        installs[0].starts_with("install --locked ") && installs[0].contains("--path "),
+        "{calls}"
+    );
+}
+
+/// The `language: python` hooks: pre-commit installs the hook repository with pip, which builds the
+/// wheel with maturin from `pyproject.toml` (pip fetches maturin from the package index).
+#[test]
+fn pre_commit_python_hooks_install_the_wheel() {
+    if !installed("git", &["--version"]) || !installed("pre-commit", &["--version"]) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let rev = hook_repo(&tmp.path().join("hooks"));
+    let repo = hooked_example(
+        tmp.path(),
+        &tmp.path().join("hooks"),
+        &rev,
+        &["fanout-validate-python", "fanout-check-python"],
+    );
+    let home = tmp.path().join("home");
+    let o = pre_commit(&repo, &home, &["run", "--all-files"]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert_eq!(out.matches("Passed").count(), 2, "{out}");
+    let workload = repo.join("apps/storefront/workload.yaml");
+    let yaml = fs::read_to_string(&workload).unwrap();
+    fs::write(&workload, yaml.replacen("replicas: 6", "replicaz: 6", 1)).unwrap();
+    let o = pre_commit(&repo, &home, &["run", "--all-files"]);
+    let out = text(&o);
+    assert!(!o.status.success() && out.contains("replicaz"), "{out}");
 }

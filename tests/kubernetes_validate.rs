@@ -248,20 +248,6 @@ spec:
 ",
     ),
     (
-        "replicas-integral-float",
-        Valid,
-        "apiVersion: apps/v1
-kind: Deployment
-metadata: {name: replicas-integral-float}
-spec:
-  replicas: 3.0
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec: {containers: [{name: web, image: nginx}]}
-",
-    ),
-    (
         "replicaz",
         Invalid,
         "apiVersion: apps/v1

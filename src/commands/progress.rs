@@ -19,7 +19,9 @@ impl Progress {
     pub fn start(stage: &'static str, quiet: bool) -> Progress {
         let done = Arc::new(AtomicBool::new(false));
         let shown = Arc::new(AtomicBool::new(false));
-        let thread = (!quiet && std::io::stderr().is_terminal()).then(|| {
+        // `\r\x1b[K` erases the line; a dumb terminal cannot (`TERM=dumb`).
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let thread = (!quiet && !dumb && std::io::stderr().is_terminal()).then(|| {
             let (done, shown) = (done.clone(), shown.clone());
             std::thread::spawn(move || {
                 let started = Instant::now();

@@ -1,31 +1,62 @@
 //! The `render` and `check` commands: compile, then write (or compare) the output tree, printing a
-//! summary line per cluster and, when asked, the diff.
+//! summary line per cluster and, when asked, the diff. Both start from the previous schedule result
+//! in the output directory (`.fanout/schedule.tsv`), as `plan`, `validate` and `diff` do.
 
 use super::{count, print_stdout, print_text, summary};
 use crate::cli::exit;
 use fanout::diagnostic::Diagnostic;
 use fanout::front::load::Repo;
 use fanout::front::schemas::Schemas;
+use fanout::model::Model;
+use fanout::place::steady::Prior;
 use fanout::render::{self, diff};
+use fanout::shard::Shard;
 use fanout::{Compiled, emit};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// Load and compile; on failure print why and give the exit code.
+/// Load and compile from the previous schedule result in the output directory (`reschedule`: see
+/// [`super::reschedule`]); on failure print why and give the exit code.
 /// `out`: an output directory given on the command line, never read as input.
-pub(super) fn compiled(repo: &Path, out: Option<&Path>) -> Result<(Repo, Compiled), i32> {
-    compiled_for(repo, out, None)
-}
-
-/// [`compiled`], rendering only the clusters in `only` (all when `None`).
-fn compiled_for(
+pub(super) fn compiled(
     repo: &Path,
     out: Option<&Path>,
-    only: Option<&BTreeSet<String>>,
+    reschedule: &[String],
+    shard: Option<Shard>,
 ) -> Result<(Repo, Compiled), i32> {
     let schemas = Schemas::new();
     let mut loaded = loaded(repo, out, &schemas)?;
-    compile_loaded(repo, &mut loaded, &schemas, only).map(|c| (loaded, c))
+    let out_dir = output_dir(&loaded, out, shard)?;
+    let prior = prior(&out_dir, reschedule)?;
+    let c = compile_loaded(repo, &mut loaded, &schemas, None, shard, &prior)?;
+    check_reschedule(&c.model, reschedule)?;
+    Ok((loaded, c))
+}
+
+/// The previous schedule result in `out_dir` and the reschedule requests; on failure print why.
+pub(super) fn prior(out_dir: &Path, reschedule: &[String]) -> Result<Prior, i32> {
+    let history = fanout::previous::read(out_dir).map_err(|e| {
+        eprintln!("error: {e}");
+        match e {
+            fanout::previous::PreviousError::Unreadable { .. } => exit::USAGE_OR_IO,
+            fanout::previous::PreviousError::Malformed { .. } => exit::INVALID,
+        }
+    })?;
+    Ok(Prior {
+        history,
+        reschedule: super::reschedule(reschedule),
+    })
+}
+
+/// Every `--reschedule=NS/NAME` must name an object of the repository; print those that do not.
+pub(super) fn check_reschedule(model: &Model, reschedule: &[String]) -> Result<(), i32> {
+    match super::unknown_names(model, reschedule) {
+        None => Ok(()),
+        Some(names) => {
+            eprintln!("error: --reschedule: no resource named {names}");
+            Err(exit::USAGE_OR_IO)
+        }
+    }
 }
 
 /// Read the repository; on failure print why and give the exit code.
@@ -45,9 +76,11 @@ fn compile_loaded(
     loaded: &mut Repo,
     schemas: &Schemas,
     only: Option<&BTreeSet<String>>,
+    shard: Option<Shard>,
+    prior: &Prior,
 ) -> Result<Compiled, i32> {
     let progress = super::progress::Progress::start("validating and placing", crate::quiet());
-    let result = fanout::compile_clusters(loaded, schemas, only);
+    let result = fanout::shard::compile(loaded, schemas, only, shard, prior);
     drop(progress);
     match result {
         Ok(c) => {
@@ -63,9 +96,10 @@ fn compile_loaded(
 
 /// The fingerprint of everything a render depends on: this very executable, the repository's files
 /// and the clusters asked for. None when the executable cannot be read (then nothing is skipped).
-fn fingerprint(loaded: &Repo, clusters: &[String]) -> Option<blake3::Hash> {
+fn fingerprint(loaded: &Repo, clusters: &[String], shard: Option<Shard>) -> Option<blake3::Hash> {
     let tool = std::env::current_exe().and_then(std::fs::read).ok()?;
-    Some(fanout::fingerprint(loaded, clusters, &tool))
+    let inputs = fanout::fingerprint(loaded, clusters, &tool);
+    Some(fanout::shard::fingerprint(inputs, shard))
 }
 
 fn fail(repo: &Path, diagnostics: &[Diagnostic], loaded: &Repo) {
@@ -80,11 +114,21 @@ fn fail(repo: &Path, diagnostics: &[Diagnostic], loaded: &Repo) {
 
 /// The output directory: `--out` as given, else `fanout.yaml`'s `output` under the repository, which
 /// must resolve inside it (a committed symlink must not redirect the render); on failure print why.
-fn output_dir(repo: &Repo, out: Option<&Path>) -> Result<PathBuf, i32> {
+pub(super) fn output_dir(
+    repo: &Repo,
+    out: Option<&Path>,
+    shard: Option<Shard>,
+) -> Result<PathBuf, i32> {
     match out {
         Some(out) => Ok(out.to_path_buf()),
         None => {
             let out = repo.root.join(&repo.config.output);
+            let out = shard.map_or(out.clone(), |s| out.join(s.dir_name()));
+            // A symlink on the way is already a located error of the load (it stops the compile);
+            // this is the last check before anything is written.
+            if fanout::diagnostic::has_errors(&repo.diagnostics) {
+                return Ok(out);
+            }
             emit::check_inside(&repo.root, &out).map_err(|e| {
                 eprintln!("error: {e}");
                 exit::USAGE_OR_IO
@@ -100,6 +144,12 @@ fn print_summary(changes: &emit::Changes, clusters: &[&String]) {
         let [a, ch, r] = counts.get(c.as_str()).copied().unwrap_or_default();
         note!("{c}: {a} added, {ch} changed, {r} removed");
     }
+    // Directories of clusters no longer rendered (left the inventory, or receive nothing now).
+    for (c, [_, _, r]) in &counts {
+        if *r > 0 && !c.starts_with('.') && !clusters.iter().any(|k| k.as_str() == c) {
+            note!("{c}: directory removed ({r} files): the cluster is no longer rendered");
+        }
+    }
 }
 
 pub fn run(
@@ -108,6 +158,8 @@ pub fn run(
     clusters: &[String],
     show_diff: bool,
     stdout: bool,
+    reschedule: &[String],
+    shard: Option<Shard>,
 ) -> i32 {
     let only: Option<BTreeSet<String>> =
         (!clusters.is_empty()).then(|| clusters.iter().cloned().collect());
@@ -116,19 +168,16 @@ pub fn run(
         Ok(l) => l,
         Err(code) => return code,
     };
-    let out_dir = if stdout {
-        PathBuf::new()
-    } else {
-        match output_dir(&loaded, out) {
-            Ok(dir) => dir,
-            Err(code) => return code,
-        }
+    // Even `--stdout` reads the output directory: the previous schedule result is there.
+    let out_dir = match output_dir(&loaded, out, shard) {
+        Ok(dir) => dir,
+        Err(code) => return code,
     };
-    // Nothing changed since the last render that wrote this tree (and the tree is as it left it): the
-    // result would be the same, so skip compiling. Only for renders that printed no warning, so every
-    // warning is shown again on every run.
-    let inputs = (!stdout && loaded.diagnostics.is_empty())
-        .then(|| fingerprint(&loaded, clusters))
+    // Nothing changed since the last render that wrote this tree (and the tree is as it left it, its
+    // schedule result included): the result would be the same, so skip compiling. Only for renders that
+    // printed no warning, so every warning is shown again on every run, and never with `--reschedule`.
+    let inputs = (!stdout && only_info(&loaded.diagnostics) && reschedule.is_empty())
+        .then(|| fingerprint(&loaded, clusters, shard))
         .flatten();
     if let Some(tops) = inputs.and_then(|i| emit::rendered_from(&out_dir, i)) {
         let shown: Vec<&String> = (tops.iter())
@@ -137,10 +186,17 @@ pub fn run(
         print_summary(&emit::Changes::default(), &shown);
         return exit::OK;
     }
-    let c = match compile_loaded(repo, &mut loaded, &schemas, only.as_ref()) {
+    let prior = match prior(&out_dir, reschedule) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let c = match compile_loaded(repo, &mut loaded, &schemas, only.as_ref(), shard, &prior) {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if let Err(code) = check_reschedule(&c.model, reschedule) {
+        return code;
+    }
     let unknown: Vec<&String> = clusters
         .iter()
         .filter(|n| !c.model.clusters.iter().any(|k| &&k.name == n))
@@ -154,7 +210,10 @@ pub fn run(
         return print_stream(&c, only.as_ref());
     }
     let out = out_dir;
-    let new = render::tree(&c.model, &c.rendered, &c.decisions, only.as_ref());
+    let mut new = render::tree(&c.model, &c.rendered, &c.decisions, only.as_ref());
+    if let Err(code) = super::shards::own(&out, shard, &mut new) {
+        return code;
+    }
     let scope = only.as_ref().map(|o| {
         let mut s = o.clone();
         s.insert(render::STATE_DIR.to_owned());
@@ -177,7 +236,7 @@ pub fn run(
         }
     }
     let progress = super::progress::Progress::start("writing", crate::quiet());
-    let record = inputs.filter(|_| c.diagnostics.is_empty());
+    let record = inputs.filter(|_| only_info(&c.diagnostics));
     let written = emit::write_recording(&out, &new, scope.as_ref(), record);
     drop(progress);
     let changes = match written {
@@ -229,16 +288,17 @@ fn print_stream(c: &Compiled, only: Option<&BTreeSet<String>>) -> i32 {
     }
 }
 
-pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
-    let (loaded, c) = match compiled(repo, out) {
+pub fn check(repo: &Path, out: Option<&Path>, reschedule: &[String], shard: Option<Shard>) -> i32 {
+    let (loaded, c) = match compiled(repo, out, reschedule, shard) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let out = match output_dir(&loaded, out) {
+    let out = match output_dir(&loaded, out, shard) {
         Ok(dir) => dir,
         Err(code) => return code,
     };
-    let new = render::tree(&c.model, &c.rendered, &c.decisions, None);
+    let mut new = render::tree(&c.model, &c.rendered, &c.decisions, None);
+    super::shards::mark(shard, &mut new);
     if emit::up_to_date(&out, &new) {
         note!("{}: up to date", out.display());
         exit_now(loaded, c, new);
@@ -267,4 +327,10 @@ pub fn check(repo: &Path, out: Option<&Path>) -> i32 {
         out.display()
     );
     exit::DIFFERENCES
+}
+
+/// No warning or error among `diagnostics` (notes are shown on every run anyway, so they do not keep
+/// a render from being recorded as warning-free).
+fn only_info(diagnostics: &[Diagnostic]) -> bool {
+    (diagnostics.iter()).all(|d| d.severity == fanout::diagnostic::Severity::Info)
 }

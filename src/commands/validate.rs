@@ -1,8 +1,9 @@
 //! `fanout validate`: every check short of writing, every problem at once, as text or JSON. The front
 //! end (schemas, semantic rules), then placement, dependencies, overrides and templates per cluster, all
-//! in memory; `--fast` stops after the front end.
+//! in memory, placement starting from the previous schedule result in the output directory; `--fast`
+//! stops after the front end.
 
-use super::{count, front, print_stdout, print_text, summary};
+use super::{Versioned, count, front, print_stdout, print_text, summary};
 use crate::cli::{Format, exit};
 use fanout::diagnostic::{self, Diagnostic};
 use fanout::front::schemas::Schemas;
@@ -10,7 +11,7 @@ use std::path::Path;
 
 pub fn run(repo: &Path, output: Format, fast: bool) -> i32 {
     let schemas = Schemas::new();
-    let (loaded, analysis) = match front(repo, &schemas) {
+    let (loaded, analysis) = match front(repo, None, &schemas) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -26,7 +27,13 @@ pub fn run(repo: &Path, output: Format, fast: bool) -> i32 {
     let diagnostics: Vec<Diagnostic> = if fast || analysis.has_errors() {
         analysis.diagnostics
     } else {
-        match fanout::place_and_render(analysis, &loaded.sources, None) {
+        let prior = match super::render::output_dir(&loaded, None, None)
+            .and_then(|out| super::render::prior(&out, &[]))
+        {
+            Ok(p) => p,
+            Err(code) => return code,
+        };
+        match fanout::place_and_render(analysis, &loaded.sources, None, &prior) {
             Ok(compiled) => compiled.diagnostics,
             Err(diagnostics) => diagnostics,
         }
@@ -34,7 +41,7 @@ pub fn run(repo: &Path, output: Format, fast: bool) -> i32 {
     let (errors, warnings) = count(&diagnostics);
     match output {
         Format::Json => {
-            let json = diagnostic::render_json(&diagnostics, &loaded.sources);
+            let json = Versioned::new(diagnostic::render_json(&diagnostics, &loaded.sources));
             if let Err(code) = print_stdout(|out| {
                 serde_json::to_writer_pretty(&mut *out, &json)?;
                 writeln!(out)

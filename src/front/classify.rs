@@ -4,14 +4,19 @@
 //! (else a located error). A `List` (`v1 List`, or any `…List` kind with `items`, as `kubectl get -o yaml`
 //! prints) expands into its items. Classification decides which schema and which resolver an object gets;
 //! it does not look further into the object.
+//!
+//! [`secret_values`] finds, by the same reading of documents, where a file keeps Secret values, so that
+//! diagnostics never print them.
 
 use crate::diagnostic::Diagnostic;
 use crate::front::yaml::{Document, Node, Value};
 use crate::model::shortform;
+use crate::source::Span;
 use std::sync::Arc;
 
 pub const CLUSTER_API: &str = "cluster.karmada.io/v1alpha1";
 pub const POLICY_API: &str = "policy.karmada.io/v1alpha1";
+pub const CONFIG_API: &str = "config.karmada.io/v1alpha1";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Class {
@@ -20,6 +25,8 @@ pub enum Class {
     ClusterPropagationPolicy,
     OverridePolicy,
     ClusterOverridePolicy,
+    /// `config.karmada.io/v1alpha1` `ResourceInterpreterCustomization`: how Karmada interprets a kind.
+    InterpreterCustomization,
     ShortForm,
     Resource,
 }
@@ -76,6 +83,7 @@ pub fn class_of(api_version: &str, kind: &str) -> Class {
         (POLICY_API, "ClusterPropagationPolicy") => Class::ClusterPropagationPolicy,
         (POLICY_API, "OverridePolicy") => Class::OverridePolicy,
         (POLICY_API, "ClusterOverridePolicy") => Class::ClusterOverridePolicy,
+        (CONFIG_API, "ResourceInterpreterCustomization") => Class::InterpreterCustomization,
         (shortform::API_VERSION, shortform::DEPLOYMENT_KIND | shortform::JOB_KIND) => {
             Class::ShortForm
         }
@@ -208,6 +216,62 @@ fn classify_node(node: Node, objects: &mut Vec<Object>, diagnostics: &mut Vec<Di
     });
 }
 
+/// Top-level fields of a Secret that hold no secret; every other one's value is masked (`data`,
+/// `stringData`, and any misplaced field, such as a value indented one level too little).
+const SECRET_PUBLIC_FIELDS: [&str; 5] = ["apiVersion", "kind", "metadata", "type", "immutable"];
+
+/// The spans of the secret values in a file's documents: in every `Secret` of `apiVersion` `v1` (or with
+/// no string `apiVersion`, which is an error elsewhere but still a Secret), also one among a `List`'s
+/// items, the value of each entry of `data` and `stringData` (keys stay visible; the whole field when
+/// it is not a mapping), and the value of every other top-level field except `apiVersion`, `kind`,
+/// `metadata`, `type` and `immutable`. This reads the source object, whatever it renders to.
+pub fn secret_values(documents: &[Document]) -> Vec<Span> {
+    let mut out = Vec::new();
+    for doc in documents {
+        secret_node(&doc.root, &mut out);
+    }
+    out
+}
+
+fn secret_node(node: &Node, out: &mut Vec<Span>) {
+    let Value::Map(entries) = &node.value else {
+        return;
+    };
+    let kind = node.get("kind").and_then(Node::as_str).unwrap_or("");
+    if kind.ends_with("List")
+        && let Some(Node {
+            value: Value::Seq(items),
+            ..
+        }) = node.get("items")
+    {
+        for item in items {
+            secret_node(item, out);
+        }
+        return;
+    }
+    let v1 = match node.get("apiVersion") {
+        Some(Node {
+            value: Value::Str(a),
+            ..
+        }) => a == "v1",
+        _ => true,
+    };
+    if kind != "Secret" || !v1 {
+        return;
+    }
+    for (key, value) in entries {
+        if SECRET_PUBLIC_FIELDS.contains(&key.text.as_str()) {
+            continue;
+        }
+        match &value.value {
+            Value::Map(values) if matches!(key.text.as_str(), "data" | "stringData") => {
+                out.extend(values.iter().map(|(_, v)| v.span));
+            }
+            _ => out.push(value.span),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,6 +320,58 @@ mod tests {
         assert_eq!(objects.len(), 2);
         assert_eq!(objects[1].name, "b");
         assert_eq!(objects[1].node.span.start.line, 7);
+    }
+
+    /// The text of each span [`secret_values`] finds.
+    fn secrets(text: &str) -> Vec<String> {
+        let parsed = parse(FileId(0), text, Limits::default());
+        let lines: Vec<&str> = text.lines().collect();
+        secret_values(&parsed.documents)
+            .iter()
+            .map(|s| {
+                let mut out: Vec<String> = Vec::new();
+                for n in s.start.line..=s.end.line {
+                    let line = lines.get(n as usize - 1).copied().unwrap_or("");
+                    let from = if n == s.start.line { s.start.col } else { 1 };
+                    let to = if n == s.end.line { s.end.col } else { u32::MAX };
+                    let part: String = line
+                        .chars()
+                        .skip(from as usize - 1)
+                        .take(to.saturating_sub(from) as usize)
+                        .collect();
+                    if !part.trim().is_empty() {
+                        out.push(part.trim().to_owned());
+                    }
+                }
+                out.join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn secret_values_cover_data_string_data_and_misplaced_fields() {
+        let found = secrets(
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: db, labels: {a: b}}\ntype: Opaque\n\
+             data: {token: Q0FOQVJZ}\nstringData:\n  enabled: on\n  pem: |\n    one\n    two\n  quoted: \"q\"\n\
+             password: misplaced\n",
+        );
+        assert_eq!(
+            found,
+            ["Q0FOQVJZ", "on", "one two", "\"q\"", "misplaced"],
+            "keys, metadata and type stay visible"
+        );
+        // a whole field when it is not a mapping; no string apiVersion still counts as a Secret
+        assert_eq!(secrets("kind: Secret\nstringData: [a, b]\n"), ["[a, b]"]);
+    }
+
+    #[test]
+    fn secret_values_are_found_in_lists_and_only_in_v1_secrets() {
+        let found = secrets(
+            "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n  data: {a: visible}\n\
+             - apiVersion: v1\n  kind: Secret\n  metadata: {name: s}\n  stringData: {b: hidden}\n---\n\
+             apiVersion: example.com/v1\nkind: Secret\nmetadata: {name: custom}\ndata: {c: visible}\n",
+        );
+        assert_eq!(found, ["hidden"]);
     }
 
     #[test]

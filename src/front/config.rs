@@ -10,19 +10,75 @@
 use crate::diagnostic::Diagnostic;
 use crate::front::schemas::{SchemaKind, Schemas};
 use crate::front::yaml;
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 use serde::Deserialize;
 
 pub const FILE_NAME: &str = "fanout.yaml";
+
+/// The most a repository may raise each limit to, with why: a limit an untrusted repository could set
+/// to anything would promise nothing. Each is the limit's key under `limits`, its ceiling, and what the
+/// ceiling keeps (the figures behind them are in the README's limits table).
+pub const CEILINGS: [(&str, u64, &str); 6] = [
+    (
+        "maxFileBytes",
+        MAX_FILE_BYTES_CEILING,
+        "memory: a file's nodes take several times its size, a template rendering up to 16 times it",
+    ),
+    (
+        "maxDocuments",
+        1_000_000,
+        "memory: every document is kept until the file is read",
+    ),
+    (
+        "maxDepth",
+        MAX_DEPTH_CEILING as u64,
+        "deeper nesting could overflow the stack",
+    ),
+    (
+        "maxAliasNodes",
+        1_000_000,
+        "memory and time: ten million nodes made by aliases take 3 GiB and 14 s",
+    ),
+    (
+        "maxAliasBytes",
+        256 * 1024 * 1024,
+        "memory: what aliases copy is held twice, as YAML nodes and as JSON",
+    ),
+    (
+        "templateFuel",
+        TEMPLATE_FUEL_CEILING,
+        "time: 20 million instructions of the tightest template loops take 1 to 2.5 s",
+    ),
+];
+
+/// Ceiling of `limits.maxFileBytes`: 256 MiB.
+pub const MAX_FILE_BYTES_CEILING: u64 = 256 * 1024 * 1024;
+/// Ceiling of `limits.maxDepth`. Everything after the (iterative) reader may recurse once per level:
+/// on a 2 MiB thread, converting a document to JSON overflows at about 2,100 levels in a debug build
+/// and 8,100 in a release build; writing a file, on the main thread's 8 MiB, at about 4,500 (debug) and
+/// 20,000 (release) levels, and overrides may nest a value as deep as the limit into an object as deep
+/// (see `render`). 1,000 leaves a margin of two over the worst of these.
+pub const MAX_DEPTH_CEILING: usize = 1_000;
+/// Ceiling of `limits.templateFuel`: 20 million instructions, 1 to 2.5 s of the tightest template loops
+/// (a release build on the benchmark machine, idle; 50 million took 2.5 to 6 s, and past 10 s under
+/// load, when a rendering is stopped whatever its fuel: `template::TIME_LIMIT`).
+pub const TEMPLATE_FUEL_CEILING: u64 = 20_000_000;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     /// Output directory relative to the repository root.
     pub output: String,
+    /// Where `fanout.yaml` sets `output`, if it does.
+    pub output_at: Option<Span>,
     /// Glob patterns, relative to the repository root, of paths not to read.
     pub exclude: Vec<String>,
+    /// Karmada's `--skipped-propagating-namespaces`: regular expressions, matched anywhere in a name.
+    pub skipped_namespaces: Vec<String>,
     pub limits: Limits,
 }
+
+/// Karmada's default `--skipped-propagating-namespaces`.
+pub const DEFAULT_SKIPPED_NAMESPACES: &str = "kube-.*";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -49,7 +105,9 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             output: "rendered".into(),
+            output_at: None,
             exclude: Vec::new(),
+            skipped_namespaces: vec![DEFAULT_SKIPPED_NAMESPACES.to_owned()],
             limits: Limits::default(),
         }
     }
@@ -61,6 +119,7 @@ struct Raw {
     output: Option<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    skipped_propagating_namespaces: Option<Vec<String>>,
     #[serde(default)]
     limits: RawLimits,
 }
@@ -86,10 +145,31 @@ pub fn parse(file: FileId, text: &str, schemas: &Schemas) -> Result<Config, Vec<
         return Ok(Config::default());
     };
     let json = doc.root.to_json();
+    // a limit above its ceiling gets its own message (the schema's `maximum` says less)
+    let mut over = Vec::new();
+    for (key, ceiling, why) in CEILINGS {
+        let pointer = format!("/limits/{key}");
+        if let Some(value) = json.pointer(&pointer).and_then(serde_json::Value::as_f64)
+            && value > ceiling as f64
+        {
+            over.push((
+                pointer.clone(),
+                Diagnostic::error(
+                    "limit",
+                    doc.root.span_at(&pointer),
+                    format!(
+                        "`limits.{key}` may be at most {ceiling}, a ceiling no repository can raise ({why})"
+                    ),
+                ),
+            ));
+        }
+    }
     let errors = schemas.validate(SchemaKind::Config, &json);
-    if !errors.is_empty() {
-        return Err(errors
+    if !errors.is_empty() || !over.is_empty() {
+        let reported: Vec<String> = over.iter().map(|(pointer, _)| pointer.clone()).collect();
+        let schema_errors = errors
             .into_iter()
+            .filter(|e| !reported.contains(&e.pointer))
             .map(|e| {
                 let span = if e.key.is_some() {
                     doc.root.key_span_at(&e.pointer)
@@ -97,8 +177,10 @@ pub fn parse(file: FileId, text: &str, schemas: &Schemas) -> Result<Config, Vec<
                     doc.root.span_at(&e.pointer)
                 };
                 Diagnostic::error("schema", span, e.message)
-            })
-            .collect());
+            });
+        let mut all: Vec<Diagnostic> = over.into_iter().map(|(_, d)| d).collect();
+        all.extend(schema_errors);
+        return Err(all);
     }
     let raw: Raw = serde_json::from_value(json)
         .map_err(|e| vec![Diagnostic::error("schema", doc.root.span, e.to_string())])?;
@@ -114,6 +196,16 @@ pub fn parse(file: FileId, text: &str, schemas: &Schemas) -> Result<Config, Vec<
             format!("`output` must be a relative path inside the repository, not `{output}`"),
         )]);
     }
+    // `.`, `./`, `./.`: the repository itself, which a render would swap out for its output
+    if output.split('/').all(|p| p.is_empty() || p == ".") {
+        return Err(vec![Diagnostic::error(
+            "invalid",
+            doc.root.span_at("/output"),
+            format!(
+                "`output` must be a directory inside the repository, not the repository itself (`{output}`)"
+            ),
+        )]);
+    }
     let mut bad_globs = Vec::new();
     for (i, pattern) in raw.exclude.iter().enumerate() {
         if let Err(e) = globset::Glob::new(pattern) {
@@ -124,13 +216,30 @@ pub fn parse(file: FileId, text: &str, schemas: &Schemas) -> Result<Config, Vec<
             ));
         }
     }
+    let skipped_namespaces = (raw.skipped_propagating_namespaces)
+        .unwrap_or_else(|| vec![DEFAULT_SKIPPED_NAMESPACES.to_owned()]);
+    for (i, pattern) in skipped_namespaces.iter().enumerate() {
+        if let Err(e) = regex::Regex::new(pattern) {
+            bad_globs.push(Diagnostic::error(
+                "invalid",
+                doc.root
+                    .span_at(&format!("/skippedPropagatingNamespaces/{i}")),
+                format!(
+                    "`{pattern}` is not a valid regular expression: {}",
+                    first_line(&e.to_string())
+                ),
+            ));
+        }
+    }
     if !bad_globs.is_empty() {
         return Err(bad_globs);
     }
     let max_file_bytes = raw.limits.max_file_bytes.unwrap_or(defaults.max_file_bytes);
     Ok(Config {
+        output_at: doc.root.get("output").map(|n| n.span),
         output,
         exclude: raw.exclude,
+        skipped_namespaces,
         limits: Limits {
             max_file_bytes,
             template_fuel: raw.limits.template_fuel.unwrap_or(defaults.template_fuel),
@@ -152,6 +261,16 @@ pub fn parse(file: FileId, text: &str, schemas: &Schemas) -> Result<Config, Vec<
             },
         },
     })
+}
+
+/// The last line of the regex crate's multi-line error (the reason), without its position drawing.
+fn first_line(message: &str) -> &str {
+    message
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(message)
+        .trim()
 }
 
 #[cfg(test)]
@@ -187,6 +306,81 @@ mod tests {
                 max_documents: 10_000,
             }
         );
+    }
+
+    #[test]
+    fn every_limit_has_a_ceiling_at_its_line() {
+        let text = "limits:\n  maxFileBytes: 268435457\n  maxDocuments: 1000001\n  maxDepth: 15000\n  maxAliasNodes: 1e9\n  maxAliasBytes: 268435457\n  templateFuel: 1000000000000000\n";
+        let errors = parse(FileId(0), text, &Schemas::new()).unwrap_err();
+        let found: Vec<(u32, &str)> = errors
+            .iter()
+            .map(|e| (e.span.unwrap().start.line, e.code))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (2, "limit"),
+                (3, "limit"),
+                (4, "limit"),
+                (5, "limit"),
+                (6, "limit"),
+                (7, "limit")
+            ],
+            "{errors:?}"
+        );
+        assert_eq!(
+            errors[2].message,
+            "`limits.maxDepth` may be at most 1000, a ceiling no repository can raise (deeper nesting could overflow the stack)"
+        );
+        assert!(
+            errors[5].message.contains("at most 20000000"),
+            "{}",
+            errors[5].message
+        );
+    }
+
+    #[test]
+    fn limits_at_their_ceilings_are_accepted() {
+        let mut text = String::from("limits:\n");
+        for (key, ceiling, _) in CEILINGS {
+            text.push_str(&format!("  {key}: {ceiling}\n"));
+        }
+        let limits = parse_ok(&text).limits;
+        assert_eq!(limits.max_file_bytes, MAX_FILE_BYTES_CEILING);
+        assert_eq!(limits.template_fuel, TEMPLATE_FUEL_CEILING);
+        assert_eq!(limits.yaml.max_depth, MAX_DEPTH_CEILING);
+        // the schema's `maximum` says the same, for editors
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../schema/config.schema.json")).unwrap();
+        for (key, ceiling, _) in CEILINGS {
+            let maximum = &schema["properties"]["limits"]["properties"][key]["maximum"];
+            assert_eq!(maximum.as_u64(), Some(ceiling), "{key}");
+        }
+    }
+
+    #[test]
+    fn the_repository_itself_is_no_output() {
+        for output in [".", "./", "./.", ".//"] {
+            let errors = parse(
+                FileId(0),
+                &format!("exclude: []\noutput: \"{output}\"\n"),
+                &Schemas::new(),
+            )
+            .unwrap_err();
+            assert_eq!(errors.len(), 1, "{output}");
+            assert_eq!(errors[0].span.unwrap().start.line, 2, "{output}");
+            assert!(
+                errors[0].message.contains("not the repository itself"),
+                "{}",
+                errors[0].message
+            );
+        }
+        for output in ["a/..", "..", "a/../.."] {
+            let errors =
+                parse(FileId(0), &format!("output: {output}\n"), &Schemas::new()).unwrap_err();
+            assert_eq!(errors[0].span.unwrap().start.line, 1, "{output}");
+        }
+        assert_eq!(parse_ok("output: ./out/\n").output, "./out/");
     }
 
     #[test]

@@ -12,6 +12,10 @@
 //!
 //! Files are named `REV:path` in diagnostics (`main:apps/web.yaml:5:9`), the path relative to the
 //! repository directory.
+//!
+//! [`load_with_schedule`] also hands over the revision's previous schedule result
+//! (`<output>/.fanout/schedule.tsv` of the revision's own `output`), read under the same rules: a
+//! symlink there is refused, its size is checked from the listing ([`crate::previous::MAX_BYTES`]).
 
 use crate::front::config;
 use crate::front::load::{CHART_FILE, Reader, Repo, globs, is_input_name, is_kustomization};
@@ -67,6 +71,19 @@ enum Entry {
 /// Read the repository at `repo` (a directory inside a git work tree, possibly its root) as it is at
 /// `rev`. The result is a [`Repo`] like [`load`](crate::front::load::load) gives, rooted at `repo`.
 pub fn load(repo: &Path, rev: &str, schemas: &Schemas) -> Result<Repo, GitError> {
+    load_with_schedule(repo, rev, schemas).map(|(repo, _)| repo)
+}
+
+/// What [`load_with_schedule`] found as the revision's schedule file: its name (`REV:path`) and its
+/// bytes (`None` when the revision has none).
+pub type ScheduleFile = (String, Option<Vec<u8>>);
+
+/// [`load`], and the revision's schedule file (`<output>/.fanout/schedule.tsv`).
+pub fn load_with_schedule(
+    repo: &Path,
+    rev: &str,
+    schemas: &Schemas,
+) -> Result<(Repo, ScheduleFile), GitError> {
     let prefix = String::from_utf8_lossy(&git(repo, &["rev-parse", "--show-prefix"])?)
         .trim_end_matches('\n')
         .to_owned();
@@ -95,10 +112,31 @@ pub fn load(repo: &Path, rev: &str, schemas: &Schemas) -> Result<Repo, GitError>
         &["ls-tree", "-r", "-t", "-l", "-z", "--full-tree", &tree],
     )
     .map_err(|_| GitError(format!("`{}` does not exist at `{rev}`", repo.display())))?;
-    let entries = parse_listing(&listing, rev)?;
+    let mut batch = Batch::start(repo)?;
+    let read = read_tree(repo, rev, &listing, &mut batch, schemas);
+    batch.finish();
+    read
+}
+
+/// Where blobs come from: git's object store ([`Batch`]), or anything else that maps an object id to
+/// its bytes (the fuzz target's made-up trees).
+pub trait Blobs {
+    /// The blob `oid`, if it is at most `max` bytes (else `None`, and nothing of it is kept).
+    fn read(&mut self, oid: &str, max: u64) -> io::Result<Option<Vec<u8>>>;
+}
+
+/// The revision's files from its tree listing (`git ls-tree -r -t -l -z` output) and a blob source: the
+/// part of [`load_with_schedule`] that decides what is read, with no process or disk of its own.
+pub fn read_tree(
+    repo: &Path,
+    rev: &str,
+    listing: &[u8],
+    batch: &mut dyn Blobs,
+    schemas: &Schemas,
+) -> Result<(Repo, ScheduleFile), GitError> {
+    let entries = parse_listing(listing, rev)?;
 
     let mut reader = Reader::new(|rel| format!("{rev}:{rel}"));
-    let mut batch = Batch::start(repo)?;
     let config_read = match entries.get(config::FILE_NAME) {
         None => Err(ReadError::NotFound),
         Some(Entry::Blob { oid, size }) if *size <= super::load::CONFIG_MAX_BYTES => batch
@@ -146,7 +184,7 @@ pub fn load(repo: &Path, rev: &str, schemas: &Schemas) -> Result<Repo, GitError>
         }
         let (oid, size) = match entry {
             Entry::Blob { oid, size } => (oid.clone(), *size),
-            Entry::Symlink { .. } => match resolve(&entries, rel, &mut batch, rev)? {
+            Entry::Symlink { .. } => match resolve(&entries, rel, batch, rev)? {
                 Resolved::File(oid, size) => (oid, size),
                 Resolved::Directory => continue,
                 Resolved::Outside(target) => {
@@ -176,11 +214,30 @@ pub fn load(repo: &Path, rev: &str, schemas: &Schemas) -> Result<Repo, GitError>
             .file(rel.clone(), bytes)
             .map_err(|e| read_error(rev, rel, e))?;
     }
-    batch.finish();
+    let schedule_rel = match output.as_deref() {
+        Some("") | None => crate::render::schedule::SCHEDULE_FILE.to_owned(),
+        Some(dir) => format!("{dir}/{}", crate::render::schedule::SCHEDULE_FILE),
+    };
+    let schedule_name = format!("{rev}:{schedule_rel}");
+    let refuse = |why: &str| GitError(format!("cannot read `{schedule_name}`: {why}"));
+    let schedule = match entries.get(&schedule_rel) {
+        None => None,
+        Some(Entry::Blob { size, .. }) if *size > crate::previous::MAX_BYTES => {
+            return Err(refuse(&ReadError::TooLarge(*size).to_string()));
+        }
+        Some(Entry::Blob { oid, size }) => Some(
+            batch
+                .read(oid, *size)
+                .map_err(|e| read_error(rev, &schedule_rel, e))?
+                .ok_or_else(|| refuse(&ReadError::TooLarge(*size).to_string()))?,
+        ),
+        Some(Entry::Symlink { .. }) => return Err(refuse(&ReadError::Symlink.to_string())),
+        Some(_) => return Err(refuse(&ReadError::NotRegular("directory").to_string())),
+    };
     for chart in charts {
         reader.chart(&chart);
     }
-    Ok(reader.finish(repo.to_path_buf()))
+    Ok((reader.finish(repo.to_path_buf()), (schedule_name, schedule)))
 }
 
 fn read_error(rev: &str, rel: &str, e: io::Error) -> GitError {
@@ -268,7 +325,7 @@ enum Resolved {
 fn resolve(
     entries: &BTreeMap<String, Entry>,
     rel: &str,
-    batch: &mut Batch,
+    batch: &mut dyn Blobs,
     rev: &str,
 ) -> Result<Resolved, GitError> {
     let mut at = rel.to_owned();
@@ -333,7 +390,13 @@ impl Batch {
         }
     }
 
-    /// The blob `oid`, if it is at most `max` bytes (else `None`, and nothing of it is kept).
+    fn finish(mut self) {
+        drop(self.input);
+        let _ = self.child.wait();
+    }
+}
+
+impl Blobs for Batch {
     fn read(&mut self, oid: &str, max: u64) -> io::Result<Option<Vec<u8>>> {
         writeln!(self.input, "{oid}")?;
         self.input.flush()?;
@@ -359,11 +422,6 @@ impl Batch {
         let mut newline = [0u8; 1];
         self.output.read_exact(&mut newline)?;
         Ok(Some(content))
-    }
-
-    fn finish(mut self) {
-        drop(self.input);
-        let _ = self.child.wait();
     }
 }
 

@@ -81,6 +81,13 @@ pub fn load(root: &Path, output: Option<&Path>, schemas: &Schemas) -> Result<Rep
         )
         .map_err(io_err(&config_path))?;
     let excludes = globs(&reader.config.exclude);
+    if output.is_none()
+        && let Some(link) = symlink_on_the_way(root, &reader.config.output)
+    {
+        // a committed `rendered -> .` (or `-> /elsewhere`) would have the render swap out the
+        // repository itself, or write outside it
+        reader.output_through_symlink(&link);
+    }
     // The configured output directory and one given on the command line are both output, never input.
     let outputs: Vec<PathBuf> = [
         Some(root.join(&reader.config.output)),
@@ -360,6 +367,22 @@ impl<D: Fn(&str) -> String> Reader<D> {
         );
     }
 
+    /// The configured output directory goes through a symlink: an error at `fanout.yaml`'s `output`.
+    fn output_through_symlink(&mut self, link: &str) {
+        let span = match self.config.output_at {
+            Some(span) => span,
+            None => Span::file_start(self.add(link, String::new())),
+        };
+        self.diagnostics.push(Diagnostic::error(
+            "invalid",
+            span,
+            format!(
+                "the output directory `{}` goes through the symlink `{link}`; it must be a directory of the repository itself",
+                self.config.output
+            ),
+        ));
+    }
+
     pub(crate) fn finish(self, root: PathBuf) -> Repo {
         Repo {
             root,
@@ -369,6 +392,22 @@ impl<D: Fn(&str) -> String> Reader<D> {
             files: self.files,
         }
     }
+}
+
+/// The first component of `output` (relative to `root`) that is a symlink, as a repository path.
+fn symlink_on_the_way(root: &Path, output: &str) -> Option<String> {
+    let mut here = root.to_path_buf();
+    let mut rel: Vec<&str> = Vec::new();
+    for part in output.split('/').filter(|p| !p.is_empty() && *p != ".") {
+        here.push(part);
+        rel.push(part);
+        match fs::symlink_metadata(&here) {
+            Ok(m) if m.file_type().is_symlink() => return Some(rel.join("/")),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 fn rel_path(root: &Path, path: &Path) -> String {

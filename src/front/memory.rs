@@ -9,15 +9,19 @@
 //! own thread, sees the overrun and reports it. The parked thread keeps at most the budget until the
 //! process ends.
 //!
+//! The work also has a time limit: past it the caller stops waiting and reports it, and the thread's
+//! next allocation parks it the same way (work that never allocates is bounded by its fuel).
+//!
 //! The binary installs it (`#[global_allocator]` in `main.rs`). Without it (the library used on its
-//! own, unit tests) work still runs on its own thread, but budgets are not enforced.
+//! own, unit tests) work still runs on its own thread, but budgets are not enforced and work past its
+//! time limit runs on, unwatched, to its end.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// A global allocator that enforces [`with_budget`] around `A`.
 pub struct Guarded<A>(pub A);
@@ -29,6 +33,8 @@ thread_local! {
     static USED: Cell<usize> = const { Cell::new(0) };
     /// Raised when this thread goes over: the waiting caller's flag.
     static OVER: Cell<*const AtomicBool> = const { Cell::new(std::ptr::null()) };
+    /// Raised by the caller when this thread ran out of time.
+    static STOP: Cell<*const AtomicBool> = const { Cell::new(std::ptr::null()) };
 }
 
 /// Counts `bytes` against the current thread's budget; past it, raises the caller's flag and parks the
@@ -39,6 +45,13 @@ fn charge(bytes: usize) {
     };
     if limit == 0 {
         return;
+    }
+    let stop = STOP.get();
+    // SAFETY: set by `with_budget` from an `Arc` this thread's closure keeps alive forever.
+    if !stop.is_null() && unsafe { (*stop).load(Ordering::SeqCst) } {
+        loop {
+            std::thread::park();
+        }
     }
     let used = USED.get().saturating_add(bytes);
     USED.set(used);
@@ -92,46 +105,60 @@ unsafe impl<A: GlobalAlloc> GlobalAlloc for Guarded<A> {
     }
 }
 
-/// The work went over its memory budget.
+/// The work went over its memory budget, or ran out of time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Exceeded;
+pub enum Exceeded {
+    Memory,
+    Time,
+}
 
 /// Runs `work` on a thread of its own that may hold at most `limit` bytes at once (enforced only under
-/// [`Guarded`]). A panic in `work` is resumed here.
+/// [`Guarded`]) and is waited for at most `time`. A panic in `work` is resumed here.
 pub fn with_budget<T: Send + 'static>(
     limit: usize,
+    time: Duration,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, Exceeded> {
     let over = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&over);
+    let stop = Arc::new(AtomicBool::new(false));
+    let (over_flag, stop_flag) = (Arc::clone(&over), Arc::clone(&stop));
     let (tx, rx) = mpsc::channel();
     let worker = std::thread::Builder::new()
         .name("fanout-budgeted".into())
         .spawn(move || {
             // Everything the thread needs outside `work` is made before the budget begins.
             let _ = std::thread::current();
-            OVER.set(Arc::as_ptr(&flag));
+            OVER.set(Arc::as_ptr(&over_flag));
+            STOP.set(Arc::as_ptr(&stop_flag));
             USED.set(0);
             LIMIT.set(limit.max(1));
             let result = work();
             LIMIT.set(0);
             let _ = tx.send(result);
-            drop(flag);
+            drop((over_flag, stop_flag));
         });
     let Ok(worker) = worker else {
-        return Err(Exceeded); // no thread to run it on: the system is out of memory already
+        // no thread to run it on: the system is out of memory already
+        return Err(Exceeded::Memory);
     };
+    let deadline = Instant::now() + time;
     loop {
         match rx.recv_timeout(Duration::from_millis(5)) {
             Ok(result) => {
                 let _ = worker.join();
                 return Ok(result);
             }
-            Err(RecvTimeoutError::Timeout) if over.load(Ordering::SeqCst) => return Err(Exceeded),
+            Err(RecvTimeoutError::Timeout) if over.load(Ordering::SeqCst) => {
+                return Err(Exceeded::Memory);
+            }
+            Err(RecvTimeoutError::Timeout) if Instant::now() >= deadline => {
+                stop.store(true, Ordering::SeqCst);
+                return Err(Exceeded::Time);
+            }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => match worker.join() {
                 Err(panic) => std::panic::resume_unwind(panic),
-                Ok(()) => return Err(Exceeded),
+                Ok(()) => return Err(Exceeded::Memory),
             },
         }
     }
@@ -141,16 +168,29 @@ pub fn with_budget<T: Send + 'static>(
 mod tests {
     use super::*;
 
+    const MINUTE: Duration = Duration::from_secs(60);
+
     #[test]
     fn work_runs_and_returns_its_result() {
-        assert_eq!(with_budget(1 << 20, || 6 * 7), Ok(42));
+        assert_eq!(with_budget(1 << 20, MINUTE, || 6 * 7), Ok(42));
         let text = String::from("moved in");
-        assert_eq!(with_budget(1 << 20, move || text.len()), Ok(8));
+        assert_eq!(with_budget(1 << 20, MINUTE, move || text.len()), Ok(8));
     }
 
     #[test]
     fn a_panic_in_the_work_reaches_the_caller() {
-        let caught = std::panic::catch_unwind(|| with_budget(1 << 20, || panic!("boom")));
+        let caught = std::panic::catch_unwind(|| with_budget(1 << 20, MINUTE, || panic!("boom")));
         assert!(caught.is_err());
+    }
+
+    #[test]
+    fn work_past_its_time_is_not_waited_for() {
+        let started = Instant::now();
+        let slow = || std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(
+            with_budget(1 << 20, Duration::from_millis(50), slow),
+            Err(Exceeded::Time)
+        );
+        assert!(started.elapsed() < Duration::from_millis(400));
     }
 }

@@ -43,7 +43,7 @@ mod messages;
 mod pointer;
 
 pub use crd::CustomResources;
-pub use kubernetes::KUBERNETES_VERSION;
+pub use kubernetes::{KUBERNETES_TEXT, KUBERNETES_VERSION};
 
 use pointer::compare_pointers;
 
@@ -57,13 +57,14 @@ macro_rules! embed {
     };
 }
 
-/// Every embedded file, the shared definitions first.
-const FILES: [(&str, &str); 9] = embed![
+/// Every embedded file, the shared definitions first (`kubernetes.schema.json` apart: [`KUBERNETES_TEXT`]).
+pub const FILES: [(&str, &str); 10] = embed![
     "defs.schema.json",
     "config.schema.json",
     "cluster.schema.json",
     "propagationpolicy.schema.json",
     "overridepolicy.schema.json",
+    "resourceinterpretercustomization.schema.json",
     "multiclouddeployment.schema.json",
     "multicloudjob.schema.json",
     "resource.schema.json",
@@ -81,6 +82,8 @@ pub enum SchemaKind {
     PropagationPolicy,
     /// `policy.karmada.io/v1alpha1` `OverridePolicy` and `ClusterOverridePolicy`.
     OverridePolicy,
+    /// `config.karmada.io/v1alpha1` `ResourceInterpreterCustomization`.
+    InterpreterCustomization,
     /// `fanout.dev/v1alpha1` `MulticloudDeployment` (short form).
     MulticloudDeployment,
     /// `fanout.dev/v1alpha1` `MulticloudJob` (short form).
@@ -93,11 +96,12 @@ pub enum SchemaKind {
 
 impl SchemaKind {
     /// Every kind, in declaration order.
-    pub const ALL: [SchemaKind; 8] = [
+    pub const ALL: [SchemaKind; 9] = [
         SchemaKind::Config,
         SchemaKind::Cluster,
         SchemaKind::PropagationPolicy,
         SchemaKind::OverridePolicy,
+        SchemaKind::InterpreterCustomization,
         SchemaKind::MulticloudDeployment,
         SchemaKind::MulticloudJob,
         SchemaKind::Resource,
@@ -112,6 +116,7 @@ pub fn schema_file(kind: SchemaKind) -> &'static str {
         SchemaKind::Cluster => "cluster.schema.json",
         SchemaKind::PropagationPolicy => "propagationpolicy.schema.json",
         SchemaKind::OverridePolicy => "overridepolicy.schema.json",
+        SchemaKind::InterpreterCustomization => "resourceinterpretercustomization.schema.json",
         SchemaKind::MulticloudDeployment => "multiclouddeployment.schema.json",
         SchemaKind::MulticloudJob => "multicloudjob.schema.json",
         SchemaKind::Resource => "resource.schema.json",

@@ -30,6 +30,7 @@ use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior, co
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// Whether a repository path is a template.
 pub fn is_template(path: &str) -> bool {
@@ -45,6 +46,8 @@ pub struct Budget {
     pub max_output: usize,
     /// Bytes of memory the rendering may hold at once ([`memory::with_budget`]).
     pub max_memory: usize,
+    /// How long the rendering may take ([`TIME_LIMIT`]).
+    pub max_time: Duration,
 }
 
 impl Budget {
@@ -54,9 +57,17 @@ impl Budget {
             fuel,
             max_output: max_file_bytes,
             max_memory: max_file_bytes.saturating_mul(MEMORY_PER_OUTPUT_BYTE),
+            max_time: TIME_LIMIT,
         }
     }
 }
+
+/// How long one rendering may take, whatever its fuel: fuel counts instructions, not the size of the
+/// values they work on, so a loop over a string of tens of MiB (`{% set t = s|upper %}`) runs for
+/// minutes on the default fuel, hours on the ceiling's. Fixed: a repository cannot raise it. The tightest
+/// loops finish the fuel ceiling's 20 million instructions within 1 to 2.5 s (release build, an idle
+/// machine; 4 s with the machine's two cores shared by eight jobs).
+pub const TIME_LIMIT: Duration = Duration::from_secs(10);
 
 /// How much memory a rendering may hold per byte it may write: room for its output, the values it
 /// builds, and minijinja's own state (256 MiB with the default 16 MiB `limits.maxFileBytes`).
@@ -138,9 +149,21 @@ fn render_budgeted(
         let (name, text, cluster) = (name.to_owned(), text.to_owned(), cluster.clone());
         move || render_here(file, &name, &text, &cluster, budget)
     };
-    match memory::with_budget(budget.max_memory, work) {
+    match memory::with_budget(budget.max_memory, budget.max_time, work) {
         Ok(rendered) => rendered.map_err(|d| (Box::new(d), false)),
-        Err(memory::Exceeded) => Err((
+        Err(memory::Exceeded::Time) => Err((
+            Box::new(Diagnostic::error(
+                "template",
+                Span::file_start(file),
+                format!(
+                    "template for cluster `{}` ran longer than {} s, the most one rendering may take (fuel counts instructions, not the size of the values they work on)",
+                    cluster.name,
+                    budget.max_time.as_secs_f64()
+                ),
+            )),
+            true,
+        )),
+        Err(memory::Exceeded::Memory) => Err((
             Box::new(Diagnostic::error(
                 "template",
                 Span::file_start(file),
@@ -274,6 +297,9 @@ pub fn expand(
                 text,
             });
             let parsed = yaml::parse(id, &sources.get(id).text, limits);
+            if !crate::diagnostic::has_errors(&parsed.diagnostics) {
+                sources.set_secret_values(id, classify::secret_values(&parsed.documents));
+            }
             diagnostics.extend(parsed.diagnostics);
             let (objects, found) = classify::classify(parsed.documents);
             diagnostics.extend(found);
@@ -428,6 +454,25 @@ mod tests {
         )
         .unwrap_err();
         assert!(d.message.contains("ran out of fuel"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_rendering_past_its_time_is_stopped() {
+        // a loop that would end by itself within seconds, given a tenth of one
+        let started = std::time::Instant::now();
+        let d = render(
+            FileId(0),
+            "t.yaml.j2",
+            "{% for i in range(100000) %}{% for j in range(100) %}{% endfor %}{% endfor %}",
+            &cluster(),
+            Budget {
+                max_time: Duration::from_millis(100),
+                ..budget(20_000_000)
+            },
+        )
+        .unwrap_err();
+        assert!(d.message.contains("ran longer than 0.1 s"), "{}", d.message);
+        assert!(started.elapsed() < Duration::from_secs(2));
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub fn schema_kind(class: Class) -> SchemaKind {
         Class::Cluster => SchemaKind::Cluster,
         Class::PropagationPolicy | Class::ClusterPropagationPolicy => SchemaKind::PropagationPolicy,
         Class::OverridePolicy | Class::ClusterOverridePolicy => SchemaKind::OverridePolicy,
+        Class::InterpreterCustomization => SchemaKind::InterpreterCustomization,
         Class::ShortForm => SchemaKind::MulticloudDeployment,
         Class::Resource => SchemaKind::Resource,
     }

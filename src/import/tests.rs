@@ -281,10 +281,9 @@ status:
   uncountedTerminatedPods: {}
 "#;
 
-const EXPECTED_DEPLOYMENT: &str = r#"# yaml-language-server: $schema=../../schema/multiclouddeployment.schema.json
-# imported by `fanout import` from apps/v1 Deployment shop/web
+const EXPECTED_DEPLOYMENT: &str = r#"# imported by `fanout import` from apps/v1 Deployment shop/web
 # no placement: every cluster runs the whole workload; add `spec.placement` and `spec.scheduling` to choose
-# warning: `spec.selector` is `app=web` but the short form selects `app.kubernetes.io/name=web`; a Deployment's selector cannot change, so the live Deployment must be deleted (with its pods) before the rendered one is applied
+# warning: the pod template gains label(s) `team=shop` (the short form labels its pods with the workload's labels): applying it rolls out new pods
 apiVersion: fanout.dev/v1alpha1
 kind: MulticloudDeployment
 metadata:
@@ -298,6 +297,9 @@ metadata:
 spec:
   replicas: 3
   restartedAt: "2025-03-04T11:01:55Z"
+  selector:
+    matchLabels:
+      app: web
   template:
     metadata:
       annotations:
@@ -362,8 +364,7 @@ spec:
         emptyDir: {}
 "#;
 
-const EXPECTED_JOB: &str = r#"# yaml-language-server: $schema=../../schema/multicloudjob.schema.json
-# imported by `fanout import` from batch/v1 Job analytics/report
+const EXPECTED_JOB: &str = r#"# imported by `fanout import` from batch/v1 Job analytics/report
 # no placement: every cluster runs the whole workload; add `spec.placement` and `spec.scheduling` to choose
 # warning: the pod template gains label(s) `app.kubernetes.io/name=report` (the short form labels its pods with the workload's labels and `app.kubernetes.io/name`); a Job's pod template cannot change, so delete the live Job before the rendered one is applied
 # warning: `spec.ttlSecondsAfterFinished` (`86400`) cannot be expressed in the short form and was left out: the finished Job is no longer deleted automatically
@@ -521,10 +522,11 @@ fn deployment_from_kubectl_output() {
         ("MulticloudDeployment", "shop", "web")
     );
     assert_eq!(imported.yaml, EXPECTED_DEPLOYMENT);
+    // The live selector is kept; only the workload label the pods lack is reported.
     assert_eq!(
         imported.warnings,
         [
-            "`spec.selector` is `app=web` but the short form selects `app.kubernetes.io/name=web`; a Deployment's selector cannot change, so the live Deployment must be deleted (with its pods) before the rendered one is applied"
+            "the pod template gains label(s) `team=shop` (the short form labels its pods with the workload's labels): applying it rolls out new pods"
         ]
     );
     assert_eq!(imported.file_name(), "shop/web.deployment.yaml");
@@ -537,14 +539,11 @@ fn deployment_round_trips_to_an_equivalent_deployment() {
     let (_, workload) = expand(&imported);
     assert_equivalent(live, &workload, &["replicas"]);
     assert_eq!(at(&workload, "/spec/replicas"), 3);
-    // What the short form adds beyond the live object: its selector, and its name label on the pods.
-    assert_eq!(
-        at(&workload, "/spec/selector"),
-        &json!({"matchLabels": {NAME_LABEL: "web"}})
-    );
+    // The live selector; the live pod labels and the workload label they lacked (reported), no name label.
+    assert_eq!(at(&workload, "/spec/selector"), at(live, "/spec/selector"));
     assert_eq!(
         at(&workload, "/spec/template/metadata/labels"),
-        &json!({NAME_LABEL: "web", "app": "web", "team": "shop", "tier": "frontend"})
+        &json!({"app": "web", "team": "shop", "tier": "frontend"})
     );
     assert_eq!(
         at(
@@ -637,7 +636,6 @@ fn server_set_fields_are_gone() {
             "progressDeadlineSeconds",
             "revisionHistoryLimit",
             "strategy",
-            "selector",
             "serviceAccount:",
             "resources: {}",
             "scheme",
@@ -648,6 +646,8 @@ fn server_set_fields_are_gone() {
             assert!(!yaml.contains(gone), "{gone} in\n{yaml}");
         }
     }
+    // A Job's generated selector is Kubernetes'.
+    assert!(!one(LIVE_JOB).yaml.contains("selector"));
 }
 
 #[test]
@@ -832,25 +832,148 @@ fn what_the_short_form_cannot_express_is_a_warning_naming_the_field() {
     expand(&imported);
 }
 
+/// A live Deployment, as `kubectl get -o yaml` prints it, with its own selector and pod labels.
+fn live_with_selector(selector: Value, pod_labels: Value) -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "shop", "labels": {"app": "web"}},
+        "spec": {"replicas": 2, "progressDeadlineSeconds": 600, "selector": selector,
+            "template": {"metadata": {"labels": pod_labels},
+                "spec": {"containers": [{"name": "web", "image": "web:1", "terminationMessagePath": "/dev/termination-log"}],
+                         "dnsPolicy": "ClusterFirst"}}}})
+}
+
 #[test]
-fn selectors_are_described_as_kubectl_writes_them() {
-    let live = deployment(json!({"selector": {
+fn a_live_selector_is_kept_and_renders_back_with_the_pod_labels() {
+    let live = live_with_selector(
+        json!({"matchLabels": {"app": "web"}}),
+        json!({"app": "web", "tier": "fe"}),
+    );
+    let imported = import(std::slice::from_ref(&live)).unwrap().remove(0);
+    assert_eq!(
+        imported.warnings,
+        Vec::<String>::new(),
+        "no selector warning"
+    );
+    let (short, workload) = expand(&imported);
+    assert_eq!(
+        at(&short, "/spec/selector"),
+        &json!({"matchLabels": {"app": "web"}})
+    );
+    assert_eq!(
+        at(&short, "/spec/template/metadata/labels"),
+        &json!({"tier": "fe"})
+    );
+    assert_eq!(at(&workload, "/spec/selector"), at(&live, "/spec/selector"));
+    assert_eq!(
+        at(&workload, "/spec/template/metadata/labels"),
+        at(&live, "/spec/template/metadata/labels")
+    );
+    assert_equivalent(&live, &workload, &["replicas", "selector"]);
+}
+
+#[test]
+fn expressions_and_a_live_name_label_are_kept_as_they_are() {
+    let selector = json!({
     "matchLabels": {"app": "web"},
     "matchExpressions": [
         {"key": "tier", "operator": "In", "values": ["a", "b"]},
         {"key": "canary", "operator": "DoesNotExist"},
-    ]}}));
-    let imported = import(&[live]).unwrap().remove(0);
-    assert!(
-        imported.warnings[0].starts_with(
-            "`spec.selector` is `app=web,tier in (a,b),!canary` but the short form selects"
-        ),
-        "{:?}",
-        imported.warnings
-    );
+    ]});
+    // A name label other than the workload's name stays on the pods: the selector does not change.
+    let pods = json!({"app": "web", "tier": "a", NAME_LABEL: "storefront"});
+    let live = live_with_selector(selector.clone(), pods.clone());
+    let imported = import(std::slice::from_ref(&live)).unwrap().remove(0);
+    assert_eq!(imported.warnings, Vec::<String>::new());
     let (short, workload) = expand(&imported);
-    assert_eq!(at(&short, "/spec/replicas"), 1, "Kubernetes' default");
-    assert_eq!(at(&workload, "/spec/replicas"), 1);
+    assert_eq!(at(&short, "/spec/selector"), &selector);
+    assert_eq!(at(&workload, "/spec/selector"), &selector);
+    assert_eq!(at(&workload, "/spec/template/metadata/labels"), &pods);
+    assert_eq!(
+        at(&workload, "/metadata/labels/app.kubernetes.io~1name"),
+        "web"
+    );
+
+    // The name label of the short form's own selector is not written to the pods: the expansion adds it.
+    let live = live_with_selector(
+        json!({"matchLabels": {NAME_LABEL: "web"}}),
+        json!({NAME_LABEL: "web", "tier": "a"}),
+    );
+    let imported = import(std::slice::from_ref(&live)).unwrap().remove(0);
+    let (short, workload) = expand(&imported);
+    assert_eq!(at(&short, "/spec/selector"), &Value::Null);
+    assert_eq!(
+        at(&short, "/spec/template/metadata/labels"),
+        &json!({"tier": "a"})
+    );
+    assert_eq!(
+        at(&workload, "/spec/template/metadata/labels"),
+        &json!({NAME_LABEL: "web", "app": "web", "tier": "a"})
+    );
+}
+
+#[test]
+fn a_selector_the_short_form_cannot_hold_keeps_the_warning() {
+    for (selector, text) in [
+        (Value::Null, "none"),
+        (
+            json!({"matchExpressions": [{"key": "n", "operator": "Gt", "values": ["1"]}]}),
+            "{\"key\":\"n\",\"operator\":\"Gt\",\"values\":[\"1\"]}",
+        ),
+        (json!({"matchLabels": {}}), "{\"matchLabels\":{}}"),
+    ] {
+        let mut live = live_with_selector(selector, json!({"app": "web"}));
+        if text == "none" {
+            live["spec"]
+                .as_object_mut()
+                .unwrap()
+                .shift_remove("selector");
+        }
+        let imported = import(&[live]).unwrap().remove(0);
+        assert_eq!(
+            imported.warnings,
+            [format!(
+                "`spec.selector` is `{text}` but the short form selects `app.kubernetes.io/name=web`; a Deployment's selector cannot change, so the live Deployment must be deleted (with its pods) before the rendered one is applied"
+            )]
+        );
+        let (short, workload) = expand(&imported);
+        assert_eq!(at(&short, "/spec/selector"), &Value::Null);
+        assert_eq!(
+            at(&workload, "/spec/selector"),
+            &json!({"matchLabels": {NAME_LABEL: "web"}})
+        );
+    }
+}
+
+#[test]
+fn a_selector_that_does_not_select_the_pods_is_reported() {
+    let live = live_with_selector(
+        json!({"matchLabels": {"app": "web"}, "matchExpressions": [{"key": "tier", "operator": "Exists"}]}),
+        json!({"app": "web"}),
+    );
+    let imported = import(&[live]).unwrap().remove(0);
+    assert_eq!(
+        imported.warnings,
+        [
+            "`spec.selector` `app=web,tier` does not select the pod template's labels, as Kubernetes requires; `fanout validate` points at the rule in the imported file: fix the selector or the template's labels"
+        ]
+    );
+    assert!(imported.yaml.contains("selector:"));
+}
+
+#[test]
+fn job_selectors_are_described_as_kubectl_writes_them() {
+    let (_, warnings) = job_spec(job(json!({"manualSelector": true, "selector": {
+    "matchLabels": {"run": "x"},
+    "matchExpressions": [
+        {"key": "tier", "operator": "In", "values": ["a", "b"]},
+        {"key": "canary", "operator": "DoesNotExist"},
+    ]}})));
+    assert!(
+        warnings[0].starts_with(
+            "`spec.manualSelector` with `spec.selector` `run=x,tier in (a,b),!canary` cannot be expressed"
+        ),
+        "{warnings:?}"
+    );
 }
 
 #[test]
@@ -890,6 +1013,33 @@ fn lifecycle_fields_description_and_tool_labels() {
         at(&workload, "/metadata/annotations"),
         &json!({"kubernetes.io/change-cause": "kubectl set image", "fanout.dev/description": "Storefront"})
     );
+}
+
+#[test]
+fn argo_cd_tracking_label_is_dropped_from_the_workload_only() {
+    // Argo CD sets it on what it syncs: the Deployment, not its pods; the pods do not gain it.
+    let mut live = deployment(json!({"selector": {"matchLabels": {NAME_LABEL: "web"}}}));
+    live["metadata"]["labels"] = json!({"app.kubernetes.io/instance": "shop-web", "team": "shop"});
+    live["spec"]["template"]["metadata"]["labels"] = json!({NAME_LABEL: "web", "team": "shop"});
+    let imported = import(&[live]).unwrap().remove(0);
+    assert_eq!(imported.warnings, Vec::<String>::new());
+    assert!(!imported.yaml.contains("instance"), "{}", imported.yaml);
+    let (short, workload) = expand(&imported);
+    assert_eq!(at(&short, "/metadata/labels"), &json!({"team": "shop"}));
+    assert_eq!(
+        at(&workload, "/metadata/labels"),
+        &json!({NAME_LABEL: "web", "team": "shop"})
+    );
+
+    // A Helm chart puts the same key on the pods and in the selector: there it stays.
+    let helm = json!({"app.kubernetes.io/instance": "shop-web", NAME_LABEL: "nginx"});
+    let mut live = live_with_selector(json!({"matchLabels": helm}), helm.clone());
+    live["metadata"]["labels"] = helm.clone();
+    let imported = import(std::slice::from_ref(&live)).unwrap().remove(0);
+    let (short, workload) = expand(&imported);
+    assert_eq!(at(&short, "/metadata/labels"), &Value::Null);
+    assert_eq!(at(&workload, "/spec/selector"), at(&live, "/spec/selector"));
+    assert_eq!(at(&workload, "/spec/template/metadata/labels"), &helm);
 }
 
 #[test]
@@ -989,16 +1139,31 @@ fn pull_policy_defaults_follow_the_image_tag() {
 }
 
 #[test]
-fn the_schema_folder_is_an_option() {
-    let options = Options {
-        schema_dir: "../schema/".into(),
-    };
-    let imported = import_with(&read(LIVE_JOB), &options).unwrap().remove(0);
+fn a_schema_modeline_only_where_the_schemas_are_known() {
+    // By default no modeline: a path to `schema/` would not resolve in the user's repository.
+    let imported = one(LIVE_JOB);
     assert!(
-        imported
-            .yaml
-            .starts_with("# yaml-language-server: $schema=../schema/multicloudjob.schema.json\n")
+        imported.yaml.starts_with("# imported by `fanout import`"),
+        "{}",
+        imported.yaml
     );
+    assert!(!imported.yaml.contains("yaml-language-server"));
+    for (dir, modeline) in [
+        (
+            "../schema/",
+            "# yaml-language-server: $schema=../schema/multicloudjob.schema.json\n",
+        ),
+        (
+            "https://example.com/fanout/schema",
+            "# yaml-language-server: $schema=https://example.com/fanout/schema/multicloudjob.schema.json\n",
+        ),
+    ] {
+        let options = Options {
+            schema_dir: Some(dir.into()),
+        };
+        let with = import_with(&read(LIVE_JOB), &options).unwrap().remove(0);
+        assert_eq!(with.yaml, format!("{modeline}{}", imported.yaml));
+    }
 }
 
 #[test]
@@ -1050,7 +1215,7 @@ proptest! {
                             "spec": spec, "items": items});
         if let Ok(imported) = import(&[object]) {
             for i in imported {
-                prop_assert!(i.yaml.starts_with("# yaml-language-server"));
+                prop_assert!(i.yaml.starts_with("# imported by `fanout import`"));
             }
         }
     }

@@ -168,6 +168,38 @@ pub struct PropagationSpec {
     pub propagate_deps: bool,
     #[serde(default)]
     pub priority: i32,
+    /// `Never` (default) or `Always`: run-time behaviour, noted.
+    #[serde(default)]
+    pub preemption: String,
+    /// OverridePolicies (ClusterOverridePolicies for a ClusterPropagationPolicy) that must exist first.
+    #[serde(default)]
+    pub dependent_overrides: Vec<String>,
+    pub suspension: Option<Suspension>,
+    /// Fields that only change run-time behaviour: kept to be noted (and checked where the webhook
+    /// checks them), never used for placement.
+    pub failover: Option<serde_json::Value>,
+    #[serde(default)]
+    pub association: bool,
+    #[serde(default)]
+    pub conflict_resolution: String,
+    pub preserve_resources_on_deletion: Option<bool>,
+    #[serde(default)]
+    pub activation_preference: String,
+    pub schedule_priority: Option<serde_json::Value>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Suspension {
+    pub dispatching: Option<bool>,
+    pub dispatching_on_clusters: Option<SuspendClusters>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SuspendClusters {
+    #[serde(default)]
+    pub cluster_names: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]

@@ -4,6 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::front::classify::Object;
+use crate::front::yaml::Value as YamlValue;
 use crate::model::Model;
 use crate::model::api;
 use crate::model::names;
@@ -16,79 +17,83 @@ fn err(o: &Object, pointer: &str, message: impl Into<String>) -> Diagnostic {
     Diagnostic::error("invalid", o.node.span_at(pointer), message)
 }
 
-/// Label-selector requirements: valid keys and values, values present exactly for `In`/`NotIn`.
-pub fn label_selector(o: &Object, s: &api::LabelSelector, at: &str) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+/// Why Kubernetes' `LabelSelectorAsSelector` refuses a label selector (an invalid key or value, `In`/
+/// `NotIn` without values, `Exists`/`DoesNotExist` with values, another operator), if it does: the JSON
+/// pointer of the offending part inside the selector, and why. Karmada's webhook never checks label
+/// selectors: such a selector is admitted and matches nothing.
+pub fn label_selector_problem(s: &api::LabelSelector) -> Option<(String, String)> {
     for (k, v) in &s.match_labels {
-        let here = format!(
-            "{at}/matchLabels/{}",
-            k.replace('~', "~0").replace('/', "~1")
-        );
-        if let Err(why) = names::label_key(k) {
-            out.push(Diagnostic::error("invalid", o.node.key_span_at(&here), why));
-        }
-        if let Err(why) = names::label_value(v) {
-            out.push(err(o, &here, why));
+        let at = format!("/matchLabels/{}", k.replace('~', "~0").replace('/', "~1"));
+        if let Err(why) = names::label_key(k).and_then(|()| names::label_value(v)) {
+            return Some((at, why));
         }
     }
     for (i, r) in s.match_expressions.iter().enumerate() {
-        out.extend(requirement(
-            o,
-            r,
-            &format!("{at}/matchExpressions/{i}"),
-            true,
-        ));
-    }
-    out
-}
-
-fn requirement(o: &Object, r: &api::Requirement, at: &str, label: bool) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    if label && let Err(why) = names::label_key(&r.key) {
-        out.push(err(o, &format!("{at}/key"), why));
-    }
-    match r.operator.as_str() {
-        "In" | "NotIn" if r.values.is_empty() => out.push(err(
-            o,
-            &format!("{at}/values"),
-            format!("operator `{}` needs at least one value", r.operator),
-        )),
-        "Exists" | "DoesNotExist" if !r.values.is_empty() => out.push(err(
-            o,
-            &format!("{at}/values"),
-            format!("operator `{}` takes no values", r.operator),
-        )),
-        "Gt" | "Lt" if label => out.push(err(
-            o,
-            &format!("{at}/operator"),
-            format!(
-                "operator `{}` is not allowed in a label selector",
-                r.operator
-            ),
-        )),
-        "Gt" | "Lt" if r.values.len() != 1 || r.values[0].parse::<i64>().is_err() => out.push(err(
-            o,
-            &format!("{at}/values"),
-            format!("operator `{}` needs exactly one integer value", r.operator),
-        )),
-        "In" | "NotIn" | "Exists" | "DoesNotExist" | "Gt" | "Lt" => {}
-        other => out.push(err(
-            o,
-            &format!("{at}/operator"),
-            format!("unknown operator `{other}`"),
-        )),
-    }
-    if label {
+        let at = format!("/matchExpressions/{i}");
+        if let Err(why) = names::label_key(&r.key) {
+            return Some((format!("{at}/key"), why));
+        }
+        match r.operator.as_str() {
+            "In" | "NotIn" if r.values.is_empty() => {
+                let why = format!("operator `{}` needs at least one value", r.operator);
+                return Some((format!("{at}/values"), why));
+            }
+            "Exists" | "DoesNotExist" if !r.values.is_empty() => {
+                let why = format!("operator `{}` takes no values", r.operator);
+                return Some((format!("{at}/values"), why));
+            }
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            other => {
+                let why = format!("`{other}` is not a label selector operator");
+                return Some((format!("{at}/operator"), why));
+            }
+        }
         for (j, v) in r.values.iter().enumerate() {
             if let Err(why) = names::label_value(v) {
-                out.push(err(o, &format!("{at}/values/{j}"), why));
+                return Some((format!("{at}/values/{j}"), why));
             }
         }
     }
-    out
+    None
 }
 
-/// A Karmada ClusterAffinity: label selector rules, field selector keys Karmada's scheduler reads.
+/// A label selector Karmada admits but that can match nothing: a warning, located at the selector.
+pub fn label_selector(o: &Object, s: &api::LabelSelector, at: &str) -> Vec<Diagnostic> {
+    label_selector_problem(s)
+        .map(|(inner, why)| {
+            Diagnostic::warning(
+                "matches-nothing",
+                o.node.span_at(&format!("{at}{inner}")),
+                format!(
+                    "this label selector is invalid ({why}); Karmada admits it and it matches nothing"
+                ),
+            )
+        })
+        .into_iter()
+        .collect()
+}
+
+/// A field-selector requirement as Karmada's webhook checks it in a cluster affinity
+/// (`ValidatePolicyFieldSelector`): key `provider`, `region` or `zone`, operator `In` or `NotIn`.
+/// Values are not checked (an `In` without values matches no cluster).
+fn field_requirement(r: &api::Requirement) -> Option<String> {
+    if !matches!(r.key.as_str(), "provider" | "region" | "zone") {
+        return Some(format!(
+            "unsupported key `{}`, must be `provider`, `region`, or `zone`",
+            r.key
+        ));
+    }
+    if !matches!(r.operator.as_str(), "In" | "NotIn") {
+        return Some(format!(
+            "unsupported operator `{}`, must be `In` or `NotIn`",
+            r.operator
+        ));
+    }
+    None
+}
+
+/// A Karmada ClusterAffinity as the webhook checks it (`ValidateClusterAffinity`): field-selector keys
+/// and operators are errors; an invalid label selector is admitted and only warned about.
 pub fn affinity(o: &Object, a: &api::ClusterAffinity, at: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let Some(ls) = &a.label_selector {
@@ -96,45 +101,64 @@ pub fn affinity(o: &Object, a: &api::ClusterAffinity, at: &str) -> Vec<Diagnosti
     }
     if let Some(fs) = &a.field_selector {
         for (i, r) in fs.match_expressions.iter().enumerate() {
-            let here = format!("{at}/fieldSelector/matchExpressions/{i}");
-            if !matches!(r.key.as_str(), "provider" | "region" | "zone") {
+            if let Some(why) = field_requirement(r) {
                 out.push(err(
                     o,
-                    &format!("{here}/key"),
-                    format!(
-                        "field selector key `{}` is not one of `provider`, `region`, `zone`",
-                        r.key
-                    ),
+                    &format!("{at}/fieldSelector/matchExpressions/{i}"),
+                    why,
                 ));
             }
-            out.extend(requirement(o, r, &here, false));
         }
     }
     out
 }
 
-/// A Kubernetes toleration.
-pub fn toleration(o: &Object, t: &api::Toleration, at: &str) -> Vec<Diagnostic> {
+/// A `staticWeightList` target: Karmada's webhook checks nothing there, so whatever cannot match is a
+/// warning, never an error.
+pub fn weight_target(o: &Object, a: &api::ClusterAffinity, at: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    if !t.key.is_empty()
-        && let Err(why) = names::label_key(&t.key)
-    {
-        out.push(err(o, &format!("{at}/key"), why));
+    if let Some(ls) = &a.label_selector {
+        out.extend(label_selector(o, ls, &format!("{at}/labelSelector")));
     }
-    match t.operator.as_str() {
-        "Exists" if !t.value.is_empty() => out.push(err(
-            o,
-            &format!("{at}/value"),
-            "a toleration with operator `Exists` takes no value",
-        )),
-        "" | "Equal" if t.key.is_empty() => out.push(err(
-            o,
-            &format!("{at}/operator"),
-            "a toleration without a key must use operator `Exists`",
-        )),
-        _ => {}
+    if let Some(fs) = &a.field_selector {
+        for (i, r) in fs.match_expressions.iter().enumerate() {
+            if let Some(why) = field_requirement(r) {
+                out.push(Diagnostic::warning(
+                    "matches-nothing",
+                    o.node
+                        .span_at(&format!("{at}/fieldSelector/matchExpressions/{i}")),
+                    format!("{why}: Karmada admits it here and the rule matches no cluster"),
+                ));
+            }
+        }
     }
     out
+}
+
+/// A cluster toleration as Karmada's webhook checks it (`validateClusterTolerations`): only `Lt` and
+/// `Gt` are refused. Anything else is admitted and matched as Kubernetes matches tolerations; what can
+/// tolerate nothing is warned about.
+pub fn toleration(o: &Object, t: &api::Toleration, at: &str) -> Vec<Diagnostic> {
+    let warn = |pointer: &str, message: String| {
+        Diagnostic::warning("tolerates-nothing", o.node.span_at(pointer), message)
+    };
+    match t.operator.as_str() {
+        "Lt" | "Gt" => vec![err(
+            o,
+            &format!("{at}/operator"),
+            format!(
+                "operator `{}` is not supported in cluster tolerations (Karmada allows ``, `Exists` and `Equal`)",
+                t.operator
+            ),
+        )],
+        "" | "Equal" | "Exists" => Vec::new(),
+        other => vec![warn(
+            &format!("{at}/operator"),
+            format!(
+                "`{other}` is not a toleration operator; Karmada admits it and it tolerates no taint"
+            ),
+        )],
+    }
 }
 
 /// Karmada's spread-constraint validation (`pkg/util/validation`), after webhook defaults.
@@ -150,11 +174,16 @@ pub fn spread(o: &Object, constraints: &[api::SpreadConstraint], at: &str) -> Ve
                 "`spreadByField` and `spreadByLabel` cannot both be set",
             ));
         }
-        if !s.spread_by_label.is_empty() {
+        if s.min_groups < 0 || s.max_groups < 0 {
+            let which = if s.min_groups < 0 {
+                "minGroups"
+            } else {
+                "maxGroups"
+            };
             out.push(err(
                 o,
-                &format!("{here}/spreadByLabel"),
-                "`spreadByLabel` is accepted by Karmada's API but its scheduler cannot select by it; use `spreadByField`",
+                &format!("{here}/{which}"),
+                format!("`{which}` lower than 0 is not allowed"),
             ));
         }
         if !s.spread_by_field.is_empty() && fields.insert(s.spread_by_field.clone(), i).is_some() {
@@ -300,8 +329,9 @@ fn pod_quantities(o: &Object, json: &Value, base: &str) -> Vec<Diagnostic> {
     out
 }
 
-/// The short form's own rules: Job parallelism, weights and overrides naming clusters the workload may be
-/// placed on (they must exist and match the placement's names, exclusions and filters).
+/// The short form's own rules: Job parallelism, the Deployment selector's label keys and values, weights
+/// and overrides naming clusters the workload may be placed on (they must exist and match the placement's
+/// names, exclusions and filters).
 pub fn short_form(o: &Object, sf: &ShortForm, inventory: &[String]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let spec = &sf.spec;
@@ -317,6 +347,7 @@ pub fn short_form(o: &Object, sf: &ShortForm, inventory: &[String]) -> Vec<Diagn
         ("replicas", spec.replicas.is_some()),
         ("paused", spec.paused),
         ("restartedAt", spec.restarted_at.is_some()),
+        ("selector", spec.selector.is_some()),
     ];
     let (wrong, other) = if sf.is_job() {
         (&deployment_only[..], shortform::DEPLOYMENT_KIND)
@@ -342,12 +373,27 @@ pub fn short_form(o: &Object, sf: &ShortForm, inventory: &[String]) -> Vec<Diagn
             ));
         }
     }
+    if let Some(selector) = spec.selector.as_ref().filter(|_| !sf.is_job()) {
+        out.extend(label_selector(o, selector, "/spec/selector"));
+    }
     for (i, t) in spec.placement.tolerations.iter().enumerate() {
-        out.extend(toleration(
-            o,
-            t,
-            &format!("/spec/placement/tolerations/{i}"),
-        ));
+        // fanout's own kind is strict: an operator that tolerates nothing is an error here.
+        if !matches!(t.operator.as_str(), "" | "Equal" | "Exists" | "Lt" | "Gt") {
+            out.push(err(
+                o,
+                &format!("/spec/placement/tolerations/{i}/operator"),
+                format!(
+                    "`{}` is not a toleration operator (`Equal` or `Exists`)",
+                    t.operator
+                ),
+            ));
+        } else {
+            out.extend(toleration(
+                o,
+                t,
+                &format!("/spec/placement/tolerations/{i}"),
+            ));
+        }
     }
     for (i, r) in spec.placement.labels.iter().enumerate() {
         let req = api::Requirement {
@@ -359,12 +405,15 @@ pub fn short_form(o: &Object, sf: &ShortForm, inventory: &[String]) -> Vec<Diagn
                 .map(shortform::Values::to_vec)
                 .unwrap_or_default(),
         };
-        out.extend(requirement(
-            o,
-            &req,
-            &format!("/spec/placement/labels/{i}"),
-            true,
-        ));
+        // fanout's own kind is strict: a rule that could match nothing is an error here.
+        let selector = api::LabelSelector {
+            match_expressions: vec![req],
+            ..Default::default()
+        };
+        if let Some((inner, why)) = label_selector_problem(&selector) {
+            let inner = inner.trim_start_matches("/matchExpressions/0");
+            out.push(err(o, &format!("/spec/placement/labels/{i}{inner}"), why));
+        }
     }
     if let Some(spread) = &spec.placement.spread {
         for (name, groups) in [("regions", spread.regions), ("clusters", spread.clusters)] {
@@ -525,33 +574,38 @@ pub fn duplicates(model: &Model) -> Vec<Diagnostic> {
             report(format!("`{}`", r.id), first, &r.origin);
         }
     }
-    let mut seen = BTreeMap::new();
-    for p in &model.propagation_policies {
-        let kind = if p.namespace.is_some() {
-            "PropagationPolicy"
-        } else {
-            "ClusterPropagationPolicy"
-        };
-        if let Some(first) = seen.insert((kind, p.namespace.clone(), p.name.clone()), &p.origin) {
+    // A short form's policies are keyed by the workload kind too: a MulticloudDeployment and a
+    // MulticloudJob of one name each get their own (names are unique per kind, as for the workloads).
+    let policies = (model.propagation_policies.iter())
+        .map(|p| {
+            let kind = if p.namespace.is_some() {
+                "PropagationPolicy"
+            } else {
+                "ClusterPropagationPolicy"
+            };
+            (kind, &p.namespace, &p.name, &p.generated_for, &p.origin)
+        })
+        .chain(model.override_policies.iter().map(|p| {
+            let kind = if p.namespace.is_some() {
+                "OverridePolicy"
+            } else {
+                "ClusterOverridePolicy"
+            };
+            (kind, &p.namespace, &p.name, &p.generated_for, &p.origin)
+        }));
+    let mut seen: BTreeMap<_, Vec<(Option<&str>, &crate::model::Origin)>> = BTreeMap::new();
+    for (kind, namespace, name, generated_for, origin) in policies {
+        let this = generated_for.as_ref().map(|id| id.kind.as_str());
+        let earlier = seen.entry((kind, namespace, name)).or_default();
+        let clash = (earlier.iter())
+            .find(|(other, _)| this.is_none() || other.is_none() || *other == this)
+            .map(|(_, first)| *first);
+        earlier.push((this, origin));
+        if let Some(first) = clash {
             report(
-                policy_name(kind, &p.namespace, &p.name, p.generated_for.is_some()),
+                policy_name(kind, namespace, name, generated_for.is_some()),
                 first,
-                &p.origin,
-            );
-        }
-    }
-    let mut seen = BTreeMap::new();
-    for p in &model.override_policies {
-        let kind = if p.namespace.is_some() {
-            "OverridePolicy"
-        } else {
-            "ClusterOverridePolicy"
-        };
-        if let Some(first) = seen.insert((kind, p.namespace.clone(), p.name.clone()), &p.origin) {
-            report(
-                policy_name(kind, &p.namespace, &p.name, p.generated_for.is_some()),
-                first,
-                &p.origin,
+                origin,
             );
         }
     }
@@ -568,4 +622,89 @@ fn policy_name(kind: &str, ns: &Option<String>, name: &str, generated: bool) -> 
     } else {
         base
     }
+}
+
+/// Cluster names in Karmada policies (`clusterNames` and `exclude` lists anywhere in their spec) that
+/// name no cluster of the inventory. Karmada admits them and places as if they were not there, and so
+/// does fanout; a typo (`memebr2`) then sends the workload elsewhere silently, so each one is a warning
+/// at the entry, with the nearest cluster name when one is close. Short forms warn on their own.
+pub fn unknown_cluster_names(model: &Model) -> Vec<Diagnostic> {
+    let known: std::collections::BTreeSet<&str> =
+        model.clusters.iter().map(|c| c.name.as_str()).collect();
+    let origins = (model.propagation_policies.iter())
+        .filter(|p| p.generated_for.is_none())
+        .map(|p| &p.origin)
+        .chain(
+            (model.override_policies.iter())
+                .filter(|p| p.generated_for.is_none())
+                .map(|p| &p.origin),
+        );
+    let mut out = Vec::new();
+    for origin in origins {
+        let Some(spec) = origin.node.get("spec") else {
+            continue;
+        };
+        let mut stack = vec![spec];
+        while let Some(node) = stack.pop() {
+            match &node.value {
+                YamlValue::Map(entries) => {
+                    for (key, value) in entries {
+                        if (key.text == "clusterNames" || key.text == "exclude")
+                            && let YamlValue::Seq(items) = &value.value
+                        {
+                            for item in items {
+                                if let YamlValue::Str(name) = &item.value
+                                    && !known.contains(name.as_str())
+                                {
+                                    out.push(unknown_cluster(item.span, name, &known));
+                                }
+                            }
+                        } else {
+                            stack.push(value);
+                        }
+                    }
+                }
+                YamlValue::Seq(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+fn unknown_cluster(
+    span: crate::source::Span,
+    name: &str,
+    known: &std::collections::BTreeSet<&str>,
+) -> Diagnostic {
+    let nearest = (known.iter())
+        .map(|k| (edit_distance(name, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min();
+    let hint = nearest.map_or(String::new(), |(_, k)| format!(" (did you mean `{k}`?)"));
+    Diagnostic::warning(
+        "unknown-cluster",
+        span,
+        format!(
+            "no cluster `{name}` in the inventory{hint}; Karmada admits it and it matches nothing"
+        ),
+    )
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (row[j + 1] + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
 }

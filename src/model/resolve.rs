@@ -12,10 +12,14 @@ use crate::diagnostic::Diagnostic;
 use crate::front::classify::{Class, Object};
 use crate::model::api;
 use crate::model::checks;
+use crate::model::names;
+use crate::model::numbers;
+use crate::model::policy_fields;
+use crate::model::scope::{self, Scope};
 use crate::model::shortform::ShortForm;
 use crate::model::{self, Affinity, Model, ObjectRef, Origin, Placement, Scheduling};
 use serde::de::DeserializeOwned;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Build the model from schema-valid objects. Every problem is reported; the model is only usable when
 /// no diagnostic is an error.
@@ -25,7 +29,7 @@ pub fn resolve(objects: &[Object]) -> (Model, Vec<Diagnostic>) {
         r.cluster(o);
     }
     let inventory: Vec<String> = r.model.clusters.iter().map(|c| c.name.clone()).collect();
-    r.cluster_scoped = custom_cluster_scoped(objects);
+    r.crd_scopes = crd_scopes(objects);
     for o in objects {
         match o.class {
             Class::Cluster => {}
@@ -33,8 +37,14 @@ pub fn resolve(objects: &[Object]) -> (Model, Vec<Diagnostic>) {
             Class::OverridePolicy | Class::ClusterOverridePolicy => r.override_policy(o),
             Class::ShortForm => r.short_form(o, &inventory),
             Class::Resource => r.resource(o),
+            Class::InterpreterCustomization => {}
         }
     }
+    let (interpreter, found) = crate::model::customization::resolve(
+        (objects.iter()).filter(|o| o.class == Class::InterpreterCustomization),
+    );
+    r.model.interpreter = interpreter;
+    r.diagnostics.extend(found);
     r.finish()
 }
 
@@ -42,12 +52,14 @@ pub fn resolve(objects: &[Object]) -> (Model, Vec<Diagnostic>) {
 struct Resolver {
     model: Model,
     diagnostics: Vec<Diagnostic>,
-    /// `(group, kind)` of custom resources the repository's CRDs declare cluster-scoped.
-    cluster_scoped: Vec<(String, String)>,
+    /// `(group, kind, scope)` of the custom resources the repository's CRDs declare.
+    crd_scopes: Vec<(String, String, Scope)>,
+    /// Run-time policy fields already noted (each once per run).
+    noted: BTreeSet<&'static str>,
 }
 
-/// The custom kinds that CustomResourceDefinitions in the repository declare `scope: Cluster`.
-fn custom_cluster_scoped(objects: &[Object]) -> Vec<(String, String)> {
+/// The custom kinds that CustomResourceDefinitions in the repository declare, with their scope.
+fn crd_scopes(objects: &[Object]) -> Vec<(String, String, Scope)> {
     objects
         .iter()
         .filter(|o| {
@@ -57,12 +69,14 @@ fn custom_cluster_scoped(objects: &[Object]) -> Vec<(String, String)> {
         .filter_map(|o| {
             let crd = o.json();
             let spec = crd.get("spec")?;
-            if spec.get("scope")?.as_str()? != "Cluster" {
-                return None;
-            }
+            let scope = match spec.get("scope")?.as_str()? {
+                "Cluster" => Scope::Cluster,
+                _ => Scope::Namespaced,
+            };
             Some((
                 spec.get("group")?.as_str()?.to_owned(),
                 spec.pointer("/names/kind")?.as_str()?.to_owned(),
+                scope,
             ))
         })
         .collect()
@@ -172,15 +186,28 @@ impl Resolver {
                 format!("invalid namespace: {why}"),
             );
         }
+        self.diagnostics.extend(numbers::check(o));
         self.diagnostics.extend(checks::resource(o, &json));
-        let custom_cluster_scoped = self
-            .cluster_scoped
-            .iter()
-            .any(|(g, k)| *g == group && *k == o.kind);
-        let namespace = if custom_cluster_scoped {
-            None
-        } else {
-            namespace_of(&o.kind, meta.namespace.as_deref())
+        let from_crd = (self.crd_scopes.iter())
+            .find(|(g, k, _)| g == group && *k == o.kind)
+            .map(|(_, _, s)| *s);
+        let given = meta.namespace.as_deref().filter(|n| !n.is_empty());
+        let namespace = match scope::scope(group, &o.kind, from_crd) {
+            Scope::Cluster => None,
+            Scope::Namespaced => Some(given.unwrap_or("default").to_owned()),
+            Scope::Unknown => {
+                if given.is_none() {
+                    self.diagnostics.push(Diagnostic::warning(
+                        "unknown-scope",
+                        o.node.span_at("/kind"),
+                        format!(
+                            "the scope of `{}` in `{}` is not known (no CustomResourceDefinition for it in the repository, and not a kind fanout knows): it is rendered as namespaced, in `default`; add its CRD to the repository, or give it a namespace",
+                            o.kind, o.api_version
+                        ),
+                    ));
+                }
+                Some(given.unwrap_or("default").to_owned())
+            }
         };
         self.model.resources.push(model::Resource {
             id: ObjectRef {
@@ -199,6 +226,12 @@ impl Resolver {
     }
 
     fn short_form(&mut self, o: &Object, inventory: &[String]) {
+        // before decoding, which would reject `3.0` less clearly and accept 2147483648
+        let numbers = numbers::check(o);
+        if !numbers.is_empty() {
+            self.diagnostics.extend(numbers);
+            return;
+        }
         let Some(sf) = decode::<ShortForm>(o, &mut self.diagnostics) else {
             return;
         };
@@ -257,6 +290,9 @@ impl Resolver {
                 placement,
                 propagate_deps: expanded.propagation.spec.propagate_deps,
                 generated_for: Some(id.clone()),
+                suspended: model::Suspended::Nowhere,
+                dependent_overrides: Vec::new(),
+                waiting: None,
             });
         if let Some(op) = expanded.overrides {
             self.model.override_policies.push(model::OverridePolicy {
@@ -285,6 +321,8 @@ impl Resolver {
         }
         let selectors = self.selectors(o, &pp.spec.resource_selectors, namespace.as_deref());
         let placement = self.placement(o, &pp.spec.placement, "/spec/placement");
+        let (suspended, found) = policy_fields::check(o, &pp.spec, &mut self.noted);
+        self.diagnostics.extend(found);
         self.model
             .propagation_policies
             .push(model::PropagationPolicy {
@@ -300,6 +338,9 @@ impl Resolver {
                             && s.kind == "ServiceImport"
                     }),
                 generated_for: None,
+                suspended,
+                dependent_overrides: pp.spec.dependent_overrides.clone(),
+                waiting: None,
             });
     }
 
@@ -392,6 +433,49 @@ impl Resolver {
             .collect()
     }
 
+    /// A term's overflow tiers as Karmada's webhook checks them (`ValidateOverflowAffinities`): only
+    /// beside a non-empty inline affinity, each named by a label key unique within the term.
+    fn overflow(&mut self, o: &Object, term: &api::ClusterAffinityTerm, here: &str) {
+        if term.overflow_affinities.is_empty() {
+            return;
+        }
+        let a = &term.affinity;
+        let inline_empty = a.cluster_names.is_empty()
+            && a.exclude.is_empty()
+            && a.label_selector.is_none()
+            && a.field_selector.is_none();
+        if inline_empty {
+            self.error(
+                o,
+                &format!("{here}/overflowAffinities"),
+                "overflowAffinities can only be used together with the inline ClusterAffinity",
+            );
+        }
+        let mut names = BTreeSet::from([term.affinity_name.clone()]);
+        for (j, overflow) in term.overflow_affinities.iter().enumerate() {
+            let at = format!("{here}/overflowAffinities/{j}");
+            let name = o
+                .node
+                .at_pointer(&format!("{at}/affinityName"))
+                .and_then(|(_, n)| n.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            if let Err(why) = names::label_key(&name) {
+                self.error(
+                    o,
+                    &format!("{at}/affinityName"),
+                    format!("`affinityName` must be a label key: {why}"),
+                );
+            } else if !names.insert(name) {
+                self.error(
+                    o,
+                    &format!("{at}/affinityName"),
+                    "overflow affinity name must be unique and must not duplicate the primary group's affinityName",
+                );
+            }
+            self.diagnostics.extend(checks::affinity(o, overflow, &at));
+        }
+    }
+
     fn placement(&mut self, o: &Object, p: &api::Placement, at: &str) -> Placement {
         let affinity = match (&p.cluster_affinity, p.cluster_affinities.is_empty()) {
             (Some(a), true) => {
@@ -408,6 +492,12 @@ impl Resolver {
                             o,
                             &here,
                             "every `clusterAffinities` term needs an `affinityName`",
+                        );
+                    } else if let Err(why) = names::label_key(&term.affinity_name) {
+                        self.error(
+                            o,
+                            &format!("{here}/affinityName"),
+                            format!("`affinityName` must be a label key: {why}"),
                         );
                     } else if let Some(first) = seen.insert(term.affinity_name.clone(), i) {
                         self.diagnostics.push(
@@ -426,13 +516,7 @@ impl Resolver {
                     }
                     self.diagnostics
                         .extend(checks::affinity(o, &term.affinity, &here));
-                    for (j, overflow) in term.overflow_affinities.iter().enumerate() {
-                        self.diagnostics.extend(checks::affinity(
-                            o,
-                            overflow,
-                            &format!("{here}/overflowAffinities/{j}"),
-                        ));
-                    }
+                    self.overflow(o, term, &here);
                 }
                 Affinity::Terms(p.cluster_affinities.clone())
             }
@@ -492,7 +576,7 @@ impl Resolver {
                         Some(w) if !w.dynamic_weight.is_empty() => Scheduling::DynamicWeight,
                         Some(w) => {
                             for (i, rule) in w.static_weight_list.iter().enumerate() {
-                                self.diagnostics.extend(checks::affinity(
+                                self.diagnostics.extend(checks::weight_target(
                                     o,
                                     &rule.target_cluster,
                                     &format!("{at}/replicaScheduling/weightPreference/staticWeightList/{i}/targetCluster"),
@@ -505,7 +589,28 @@ impl Resolver {
                 }
             }
         };
+        if !matches!(
+            scheduling,
+            Scheduling::Aggregated | Scheduling::DynamicWeight
+        ) {
+            for (i, term) in p.cluster_affinities.iter().enumerate() {
+                if !term.overflow_affinities.is_empty() {
+                    self.error(
+                        o,
+                        &format!("{at}/clusterAffinities/{i}/overflowAffinities"),
+                        "overflowAffinities can only be used together with dynamic weight or aggregated scheduling",
+                    );
+                }
+            }
+        }
+        let spread_selects = match (&scheduling, &p.replica_scheduling) {
+            (Scheduling::StaticWeight(list), Some(rs)) => {
+                rs.weight_preference.is_some() && list.is_empty()
+            }
+            _ => true,
+        };
         Placement {
+            spread_selects,
             affinity,
             tolerations: p.cluster_tolerations.clone(),
             spread_constraints,
@@ -526,6 +631,8 @@ impl Resolver {
         m.override_policies.sort_by(|a, b| {
             (&a.namespace, &a.name, a.origin.span()).cmp(&(&b.namespace, &b.name, b.origin.span()))
         });
+        let found = policy_fields::wait_for_overrides(&mut self.model);
+        self.diagnostics.extend(found);
         (self.model, self.diagnostics)
     }
 }
@@ -556,45 +663,4 @@ fn decode_meta(o: &Object, diagnostics: &mut Vec<Diagnostic>) -> Option<api::Obj
         metadata: api::ObjectMeta,
     }
     decode::<Meta>(o, diagnostics).map(|m| m.metadata)
-}
-
-/// Kinds the API server keeps outside namespaces. Any other kind without a namespace lands in `default`,
-/// as `kubectl apply` would put it, unless a CustomResourceDefinition in the repository declares it
-/// cluster-scoped.
-const CLUSTER_SCOPED: &[&str] = &[
-    "Namespace",
-    "Node",
-    "PersistentVolume",
-    "StorageClass",
-    "CSIDriver",
-    "CSINode",
-    "VolumeAttachment",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "CustomResourceDefinition",
-    "APIService",
-    "MutatingWebhookConfiguration",
-    "ValidatingWebhookConfiguration",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "PriorityClass",
-    "RuntimeClass",
-    "IngressClass",
-    "CertificateSigningRequest",
-    "FlowSchema",
-    "PriorityLevelConfiguration",
-    "ComponentStatus",
-];
-
-pub fn namespace_of(kind: &str, namespace: Option<&str>) -> Option<String> {
-    if CLUSTER_SCOPED.contains(&kind) {
-        None
-    } else {
-        Some(
-            namespace
-                .filter(|n| !n.is_empty())
-                .unwrap_or("default")
-                .to_owned(),
-        )
-    }
 }

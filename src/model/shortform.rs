@@ -36,6 +36,9 @@ pub struct Spec {
     #[serde(default)]
     pub paused: bool,
     pub restarted_at: Option<String>,
+    /// A Deployment's own selector (to keep a live Deployment's, which cannot change); default
+    /// `matchLabels: {app.kubernetes.io/name: <name>}`.
+    pub selector: Option<api::LabelSelector>,
     pub parallelism: Option<i64>,
     pub completions: Option<i64>,
     pub timeout_seconds: Option<i64>,
@@ -193,6 +196,7 @@ impl ShortForm {
                 placement: self.placement(inventory_size),
                 propagate_deps: self.spec.propagate_dependencies.unwrap_or(true),
                 priority: 0,
+                ..api::PropagationSpec::default()
             },
         };
         let rules: Vec<api::OverrideRule> = self
@@ -260,11 +264,20 @@ impl ShortForm {
             .as_object_mut()
             .map(std::mem::take)
             .unwrap_or_default();
-        let mut pod_labels = labels;
-        if let Some(Value::Object(l)) = template_meta.get("labels") {
-            pod_labels.extend(l.clone());
-        }
-        pod_labels.insert(NAME_LABEL.into(), json!(name));
+        let template_labels = match template_meta.get("labels") {
+            Some(Value::Object(l)) => l.clone(),
+            _ => Map::new(),
+        };
+        let selector = spec.selector.as_ref().filter(|_| !self.is_job());
+        let pod_labels = match selector {
+            None => {
+                let mut pod_labels = labels;
+                pod_labels.extend(template_labels);
+                pod_labels.insert(NAME_LABEL.into(), json!(name));
+                pod_labels
+            }
+            Some(selector) => self.selected_pod_labels(selector, template_labels, problems),
+        };
         let mut pod_meta = template_meta;
         pod_meta.insert("labels".into(), Value::Object(pod_labels));
         if let Some(at) = &spec.restarted_at {
@@ -320,13 +333,88 @@ impl ShortForm {
             if spec.paused {
                 dep.insert("paused".into(), json!(true));
             }
-            dep.insert(
-                "selector".into(),
-                json!({"matchLabels": {NAME_LABEL: name}}),
-            );
+            let selector = match selector {
+                Some(s) => selector_json(s),
+                None => json!({"matchLabels": {NAME_LABEL: name}}),
+            };
+            dep.insert("selector".into(), selector);
             dep.insert("template".into(), Value::Object(template));
             json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": metadata, "spec": dep})
         }
+    }
+
+    /// The pod labels of a Deployment with its own selector: the workload's labels, the template's (which
+    /// win), then the selector's `matchLabels`; `app.kubernetes.io/name` only where one of those sets it,
+    /// so a live Deployment's pods keep exactly their labels. A `matchLabels` entry the other labels
+    /// contradict, a `matchExpressions` rule they do not satisfy and an empty selector are problems.
+    fn selected_pod_labels(
+        &self,
+        selector: &api::LabelSelector,
+        template_labels: Map<String, Value>,
+        problems: &mut Vec<Problem>,
+    ) -> Map<String, Value> {
+        let mut pod_labels: Map<String, Value> = self
+            .metadata
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        let from_template: Vec<String> = template_labels.keys().cloned().collect();
+        pod_labels.extend(template_labels);
+        if selector.match_labels.is_empty() && selector.match_expressions.is_empty() {
+            problems.push((
+                "/spec/selector".into(),
+                "the selector is empty: a Deployment's selector must require at least one label (`matchLabels` or `matchExpressions`)".into(),
+            ));
+        }
+        for (key, want) in &selector.match_labels {
+            match pod_labels.get(key).and_then(Value::as_str) {
+                Some(have) if have != want => {
+                    let source = if from_template.contains(key) {
+                        "template.metadata.labels"
+                    } else {
+                        "metadata.labels"
+                    };
+                    problems.push((
+                        format!("/spec/selector/matchLabels/{}", escape(key)),
+                        format!("the selector requires `{key}={want}` but `{source}` labels the pods `{key}={have}`; a Deployment must select its own pods"),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    pod_labels.insert(key.clone(), json!(want));
+                }
+            }
+        }
+        for (i, r) in selector.match_expressions.iter().enumerate() {
+            let have = pod_labels.get(&r.key).and_then(Value::as_str);
+            let holds = match (r.operator.as_str(), have) {
+                ("In", Some(v)) => r.values.iter().any(|x| x == v),
+                ("NotIn", Some(v)) => !r.values.iter().any(|x| x == v),
+                ("Exists", Some(_)) | ("NotIn" | "DoesNotExist", None) => true,
+                ("In" | "Exists", None) | ("DoesNotExist", Some(_)) => false,
+                // An unknown operator is reported by the checks of the selector.
+                _ => true,
+            };
+            if holds {
+                continue;
+            }
+            let why = match have {
+                None => format!(
+                    "the pods have no label `{}`: add it to `template.metadata.labels`",
+                    r.key
+                ),
+                Some(v) => format!("the pods are labelled `{}={v}`", r.key),
+            };
+            problems.push((
+                format!("/spec/selector/matchExpressions/{i}"),
+                format!(
+                    "the selector requires `{}` but {why}; a Deployment must select its own pods",
+                    requirement_text(r)
+                ),
+            ));
+        }
+        pod_labels
     }
 
     fn placement(&self, inventory_size: usize) -> api::Placement {
@@ -532,6 +620,49 @@ impl ShortForm {
             },
         }
     }
+}
+
+/// A selector as the Deployment carries it: `matchLabels` (sorted), then `matchExpressions` in order,
+/// `values` only when there are some; empty parts left out.
+fn selector_json(s: &api::LabelSelector) -> Value {
+    let mut out = Map::new();
+    if !s.match_labels.is_empty() {
+        out.insert("matchLabels".into(), json!(s.match_labels));
+    }
+    if !s.match_expressions.is_empty() {
+        let expressions: Vec<Value> = s
+            .match_expressions
+            .iter()
+            .map(|r| {
+                let mut e = Map::new();
+                e.insert("key".into(), json!(r.key));
+                e.insert("operator".into(), json!(r.operator));
+                if !r.values.is_empty() {
+                    e.insert("values".into(), json!(r.values));
+                }
+                Value::Object(e)
+            })
+            .collect();
+        out.insert("matchExpressions".into(), Value::Array(expressions));
+    }
+    Value::Object(out)
+}
+
+/// A selector rule as kubectl writes it: `tier in (a,b)`, `tier notin (a)`, `tier`, `!tier`.
+pub fn requirement_text(r: &api::Requirement) -> String {
+    let values = r.values.join(",");
+    match r.operator.as_str() {
+        "In" => format!("{} in ({values})", r.key),
+        "NotIn" => format!("{} notin ({values})", r.key),
+        "Exists" => r.key.clone(),
+        "DoesNotExist" => format!("!{}", r.key),
+        other => format!("{} {other} ({values})", r.key),
+    }
+}
+
+/// A key as one JSON pointer segment.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }
 
 fn patch(operator: &str, path: String, value: Value) -> api::PlaintextOverrider {

@@ -41,6 +41,12 @@ pub fn labels_match(
     selector: &LabelSelector,
     labels: &BTreeMap<String, String>,
 ) -> Result<(), String> {
+    // Karmada (`LabelSelectorAsSelector` failing) matches nothing with a selector it cannot parse.
+    if let Some((_, why)) = crate::model::checks::label_selector_problem(selector) {
+        return Err(format!(
+            "the label selector is invalid ({why}) and matches nothing"
+        ));
+    }
     for (k, v) in &selector.match_labels {
         if labels.get(k) != Some(v) {
             return Err(format!(
@@ -108,6 +114,13 @@ fn field_matches(cluster: &Cluster, r: &Requirement) -> Result<(), String> {
                 r.operator
             ))
         };
+    }
+    // `NodeSelectorRequirementsAsSelector` refuses `In`/`NotIn` without values: nothing matches.
+    if matches!(r.operator.as_str(), "In" | "NotIn") && r.values.is_empty() {
+        return Err(format!(
+            "field filter `{} {}` has no values and matches no cluster",
+            r.key, r.operator
+        ));
     }
     let actual = match r.key.as_str() {
         "provider" => cluster.provider.as_ref(),

@@ -42,8 +42,9 @@
 //!
 //! Deliberately not done: a field of the wrong JSON type is skipped (Karmada fails to decode such an
 //! object, but the API server never admits one); references inside other objects (PVC → PV → Secret) are
-//! not followed; whether the referenced objects exist is the caller's question; Lua, third-party and
-//! webhook interpreters (`ResourceInterpreterCustomization`, CRDs such as Kruise or Argo) are not run.
+//! not followed; whether the referenced objects exist is the caller's question. Custom kinds (Karmada's
+//! built-in third-party customizations, a repository's `ResourceInterpreterCustomization`) are
+//! [`super::interpret`]'s, which falls back to this module; webhook interpreters are not run.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -118,10 +119,10 @@ pub fn interprets(api_version: &str, kind: &str) -> bool {
 }
 
 const V1: &str = "v1";
-const CONFIG_MAP: &str = "ConfigMap";
-const SECRET: &str = "Secret";
-const SERVICE_ACCOUNT: &str = "ServiceAccount";
-const PERSISTENT_VOLUME_CLAIM: &str = "PersistentVolumeClaim";
+pub(crate) const CONFIG_MAP: &str = "ConfigMap";
+pub(crate) const SECRET: &str = "Secret";
+pub(crate) const SERVICE_ACCOUNT: &str = "ServiceAccount";
+pub(crate) const PERSISTENT_VOLUME_CLAIM: &str = "PersistentVolumeClaim";
 const SERVICE: &str = "Service";
 
 /// Where the pod spec sits in each kind that has one.
@@ -192,7 +193,7 @@ fn run(
 }
 
 /// Named dependencies in output order: one list per group, each object once.
-struct Collector<'n> {
+pub(crate) struct Collector<'n> {
     namespace: &'n str,
     /// ConfigMaps, Secrets, ServiceAccounts, PersistentVolumeClaims, the rest.
     groups: [Vec<Dependency>; 5],
@@ -200,7 +201,7 @@ struct Collector<'n> {
 }
 
 impl<'n> Collector<'n> {
-    fn new(namespace: &'n str) -> Self {
+    pub(crate) fn new(namespace: &'n str) -> Self {
         Collector {
             namespace,
             groups: Default::default(),
@@ -209,7 +210,7 @@ impl<'n> Collector<'n> {
     }
 
     /// Records a core (`v1`) object unless its name is empty or it is already recorded.
-    fn add(&mut self, kind: &'static str, name: &str, pointer: String) {
+    pub(crate) fn add(&mut self, kind: &'static str, name: &str, pointer: String) {
         if name.is_empty() || !self.seen.insert((V1, kind, name.to_owned())) {
             return;
         }
@@ -233,13 +234,13 @@ impl<'n> Collector<'n> {
         self.groups[3].retain(|claim| !names.contains(claim.name.as_str()));
     }
 
-    fn finish(self) -> Vec<Dependency> {
+    pub(crate) fn finish(self) -> Vec<Dependency> {
         self.groups.into_iter().flatten().collect()
     }
 }
 
 /// The elements of a JSON array with their indices; nothing when the value is absent or not an array.
-fn items(value: Option<&Value>) -> impl Iterator<Item = (usize, &Value)> {
+pub(crate) fn items(value: Option<&Value>) -> impl Iterator<Item = (usize, &Value)> {
     value
         .and_then(Value::as_array)
         .into_iter()
@@ -280,7 +281,9 @@ fn volumes<'v>(object: &'v Value, spec_at: &str) -> Vec<(String, &'v Value)> {
         .collect()
 }
 
-fn visit_pod_spec(object: &Value, spec_at: &str, found: &mut Collector) {
+/// Karmada's `GetDependenciesFromPodTemplate` (also Lua's `kube.getPodDependencies`) on the pod spec at
+/// `spec_at`.
+pub(crate) fn visit_pod_spec(object: &Value, spec_at: &str, found: &mut Collector) {
     let containers = containers(object, spec_at);
     let volumes = volumes(object, spec_at);
     visit_config_maps(&containers, &volumes, found);

@@ -1,5 +1,5 @@
 //! Replica division: how many replicas each selected cluster receives, as Karmada's scheduler assigns
-//! them on a first schedule (`AssignReplicas` in `pkg/scheduler/core/common.go`, `assignment.go`,
+//! them, on a first schedule and in steady mode (`AssignReplicas` in `pkg/scheduler/core/common.go`, `assignment.go`,
 //! `division_algorithm.go`, and the Webster dispenser of `pkg/util/helper/webstermethod.go`, `binding.go`).
 //!
 //! Input → output: the selected clusters in candidate order ([`Candidate`]: name, available replicas,
@@ -18,6 +18,11 @@
 //!   with the available replicas as weights;
 //! - Aggregated: as dynamic weight, but only over the shortest prefix of the clusters sorted by available
 //!   replicas descending (Go's unstable `sort.Sort`, reproduced exactly) whose sum covers the replicas;
+//! - steady mode ([`Mode`], karmada-semantics.md §5.7): dynamic weight and Aggregated keep the previous
+//!   split ([`Candidate::previous`]): a scale-up divides only the difference (Aggregated trying the
+//!   clusters already used first) and adds it, a scale-down divides the new total with the previous
+//!   replicas as weights; a fresh reschedule divides everything with the previous replicas added to the
+//!   available ones. Static weight and Duplicated ignore the previous result;
 //! - overflow tiers: tier by tier, each tier taking at most its summed available replicas, divided
 //!   inside the tier by the strategy; replicas left after the last tier are an error.
 //!
@@ -33,9 +38,9 @@
 //! a small one.
 //!
 //! Deliberately not done here:
-//! - steady mode: a later schedule that scales an existing assignment up or down (keeping the previous
-//!   clusters) is not reproduced yet; every call is a first schedule, which Karmada runs as a scale-up
-//!   from zero (hence the `failed to scale up: ` in its error);
+//! - the order of Karmada's `spec.clusters`: after a merge Karmada appends clusters that got no new
+//!   replicas in Go map order; here the previous split is always listed by name, which matters only for
+//!   ties in an Aggregated scale-down;
 //! - `--enable-empty-workload-propagation` (re-adding every cluster with 0 replicas when a 0-replica
 //!   workload with requirements ends with none);
 //! - Go's float64 comparison of quotients and its `int32` overflow of `2 * seats + 1` above 2^30 seats:
@@ -63,10 +68,26 @@ pub struct TargetCluster {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
     pub name: String,
-    /// The estimator's available replicas for this cluster (on a first schedule nothing is assigned yet).
+    /// The estimator's available replicas for this cluster (Karmada's `AllocatableReplicas`: the
+    /// replicas it already runs are not added).
     pub available: i32,
     /// The overflow tier: 0 for the active affinity term itself, i + 1 for its `overflowAffinities[i]`.
     pub tier: usize,
+    /// Replicas of the previous schedule result on this cluster (0 on a first schedule).
+    pub previous: i32,
+}
+
+/// How dynamic weight and Aggregated treat the previous result (`assignmentMode` in Karmada's
+/// `assignment.go`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Keep the previous split: divide only the difference on a scale-up, divide the new total by the
+    /// previous replicas on a scale-down. With no previous result this is a first schedule.
+    #[default]
+    Steady,
+    /// `rescheduleTriggeredAt`: divide everything anew, each cluster's previous replicas added to its
+    /// available replicas.
+    Fresh,
 }
 
 /// The replica division strategy, resolved from the placement's `replicaScheduling`.
@@ -90,6 +111,8 @@ pub enum DivideError {
     NotEnoughAvailable { available: i32 },
     /// Overflow tiers: replicas were left over after the last tier.
     TiersExhausted,
+    /// As `NotEnoughAvailable`, on a fresh reschedule.
+    FreshNotEnoughAvailable { available: i32 },
 }
 
 impl DivideError {
@@ -112,6 +135,10 @@ impl fmt::Display for DivideError {
             DivideError::TiersExhausted => {
                 f.write_str("Clusters available replicas are not enough to schedule.")
             }
+            DivideError::FreshNotEnoughAvailable { available } => write!(
+                f,
+                "failed to do fresh scale: Clusters available replicas {available} are not enough to schedule."
+            ),
         }
     }
 }
@@ -134,14 +161,35 @@ pub fn assign(
     tiered: bool,
     uid: &str,
 ) -> Result<Vec<TargetCluster>, DivideError> {
+    assign_mode(
+        strategy,
+        replicas,
+        has_requirements,
+        candidates,
+        tiered,
+        uid,
+        Mode::Steady,
+    )
+}
+
+/// [`assign`] in the given [`Mode`], the candidates carrying the previous result's replicas.
+pub fn assign_mode(
+    strategy: &Strategy,
+    replicas: i32,
+    has_requirements: bool,
+    candidates: &[Candidate],
+    tiered: bool,
+    uid: &str,
+    mode: Mode,
+) -> Result<Vec<TargetCluster>, DivideError> {
     if candidates.is_empty() {
         return Err(DivideError::NoClusters);
     }
     let mut result = if replicas > 0 || has_requirements {
         if tiered {
-            assign_tiers(strategy, replicas, candidates, uid)?
+            assign_tiers(strategy, replicas, candidates, uid, mode)?
         } else {
-            assign_group(strategy, replicas, candidates, uid)?
+            assign_group(strategy, replicas, candidates, uid, mode)?
         }
     } else {
         // Non-workloads (and 0-replica workloads without requirements) go everywhere.
@@ -173,12 +221,14 @@ fn target(name: &str, replicas: i32) -> TargetCluster {
     }
 }
 
-/// Overflow tiers: tier by tier, each taking min(remaining, its summed available replicas).
+/// Overflow tiers: tier by tier, each taking min(remaining, its summed available replicas, the previous
+/// replicas included as Karmada's `AvailableReplicas` has them).
 fn assign_tiers(
     strategy: &Strategy,
     replicas: i32,
     candidates: &[Candidate],
     uid: &str,
+    mode: Mode,
 ) -> Result<Vec<TargetCluster>, DivideError> {
     let mut tiers: BTreeMap<usize, Vec<Candidate>> = BTreeMap::new();
     for c in candidates {
@@ -187,12 +237,14 @@ fn assign_tiers(
     let mut result = Vec::new();
     let mut remaining = replicas;
     for group in tiers.values() {
-        let capacity: i64 = group.iter().map(|c| i64::from(c.available)).sum();
+        let capacity: i64 = (group.iter())
+            .map(|c| i64::from(c.available) + i64::from(c.previous))
+            .sum();
         // Bounded above by `remaining`; the clamp only guards against negative available replicas.
         let share = i64::from(remaining)
             .min(capacity)
             .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
-        result.extend(assign_group(strategy, share, group, uid)?);
+        result.extend(assign_group(strategy, share, group, uid, mode)?);
         remaining = remaining.wrapping_sub(share);
         if remaining <= 0 {
             break;
@@ -210,12 +262,13 @@ fn assign_group(
     replicas: i32,
     group: &[Candidate],
     uid: &str,
+    mode: Mode,
 ) -> Result<Vec<TargetCluster>, DivideError> {
     let result = match strategy {
         Strategy::Duplicated => group.iter().map(|c| target(&c.name, replicas)).collect(),
         Strategy::StaticWeight(rules) => static_weight(replicas, group, rules, uid),
-        Strategy::DynamicWeight => dynamic(replicas, group, false, uid)?,
-        Strategy::Aggregated => dynamic(replicas, group, true, uid)?,
+        Strategy::DynamicWeight => dynamic(replicas, group, false, uid, mode)?,
+        Strategy::Aggregated => dynamic(replicas, group, true, uid, mode)?,
     };
     Ok(result.into_iter().filter(|t| t.replicas > 0).collect())
 }
@@ -244,31 +297,84 @@ fn static_weight(
     dispense(replicas, &list, uid)
 }
 
-/// Dynamic weight and Aggregated on a first schedule (Karmada's steady scale-up from zero).
+/// Dynamic weight and Aggregated (`assignByDynamicStrategy`). The previous result is the candidates'
+/// `previous` replicas (clusters that are no longer candidates are already left out, as
+/// `buildScheduledClusters` does), listed by name.
+/// - Fresh: every replica divided anew, weights = available + previous (`dynamicFreshScale`);
+/// - Steady, previous sum > replicas: the new total divided with the previous replicas as weights
+///   (`dynamicScaleDown`);
+/// - Steady, previous sum < replicas: only the difference divided, weights = available, Aggregated
+///   trying the clusters already used first, then added to the previous split (`dynamicScaleUp`; a
+///   first schedule is a scale-up from zero);
+/// - Steady, equal: the previous split.
 fn dynamic(
     replicas: i32,
     group: &[Candidate],
     aggregated: bool,
     uid: &str,
+    mode: Mode,
 ) -> Result<Vec<TargetCluster>, DivideError> {
-    if replicas <= 0 {
-        // Nothing to add: Karmada returns the (empty) previous result.
-        return Ok(Vec::new());
+    let mut scheduled: Vec<(String, i32)> = (group.iter())
+        .filter(|c| c.previous != 0)
+        .map(|c| (c.name.clone(), c.previous))
+        .collect();
+    scheduled.sort();
+    let assigned = scheduled.iter().fold(0i32, |s, c| s.wrapping_add(c.1));
+    if mode == Mode::Fresh {
+        let mut available: Vec<(String, i32)> = (group.iter())
+            .map(|c| (c.name.clone(), c.available.wrapping_add(c.previous)))
+            .collect();
+        go_sort(&mut available, |a, b| a.1 > b.1);
+        return divide_dynamic(replicas, available, &[], aggregated, uid)
+            .map_err(|available| DivideError::FreshNotEnoughAvailable { available });
     }
-    let mut available: Vec<(String, i32)> = group
-        .iter()
+    if assigned > replicas {
+        let mut available = scheduled;
+        go_sort(&mut available, |a, b| a.1 > b.1);
+        // The previous replicas sum to more than the target: the division cannot fall short.
+        return Ok(divide_dynamic(replicas, available, &[], aggregated, uid).unwrap_or_default());
+    }
+    if assigned == replicas {
+        return Ok(scheduled.into_iter().map(|(n, r)| target(&n, r)).collect());
+    }
+    let mut available: Vec<(String, i32)> = (group.iter())
         .map(|c| (c.name.clone(), c.available))
         .collect();
     go_sort(&mut available, |a, b| a.1 > b.1);
+    divide_dynamic(
+        replicas.wrapping_sub(assigned),
+        available,
+        &scheduled,
+        aggregated,
+        uid,
+    )
+    .map_err(|available| DivideError::NotEnoughAvailable { available })
+}
+
+/// Karmada's `dynamicDivideReplicas`: `seats` replicas over `available` (sorted by available
+/// replicas, descending), then added to `scheduled`. `Err` carries the available sum (Go `int32`)
+/// when it falls short of `seats`.
+fn divide_dynamic(
+    seats: i32,
+    mut available: Vec<(String, i32)>,
+    scheduled: &[(String, i32)],
+    aggregated: bool,
+    uid: &str,
+) -> Result<Vec<TargetCluster>, i32> {
     let sum = available.iter().fold(0i32, |s, a| s.wrapping_add(a.1));
-    if sum < replicas {
-        return Err(DivideError::NotEnoughAvailable { available: sum });
+    if sum < seats {
+        return Err(sum);
     }
     if aggregated {
+        // `resortAvailableClusters`: clusters already holding replicas first, each part in order.
+        let used = |name: &str| scheduled.iter().any(|s| s.0 == name && s.1 > 0);
+        let (mut first, rest): (Vec<_>, Vec<_>) = available.into_iter().partition(|a| used(&a.0));
+        first.extend(rest);
+        available = first;
         let mut prefix = 0i32;
         if let Some(end) = available.iter().position(|a| {
             prefix = prefix.wrapping_add(a.1);
-            prefix >= replicas
+            prefix >= seats
         }) {
             available.truncate(end + 1);
         }
@@ -277,7 +383,15 @@ fn dynamic(
         .into_iter()
         .map(|(name, a)| (name, i64::from(a)))
         .collect();
-    Ok(dispense(replicas, &weights, uid))
+    let mut result = dispense(seats, &weights, uid);
+    // `MergeTargetClusters`: the new replicas added to the previous ones.
+    for (name, replicas) in scheduled {
+        match result.iter_mut().find(|t| &t.name == name) {
+            Some(t) => t.replicas = t.replicas.wrapping_add(*replicas),
+            None => result.push(target(name, *replicas)),
+        }
+    }
+    Ok(result)
 }
 
 /// Karmada's `Dispenser` with no initial result: nothing when the weights sum (Go `int64`) to 0.

@@ -52,15 +52,38 @@ pub fn best_match(resource: &Resource, selectors: &[ResourceSelector]) -> Match 
         .unwrap_or(Match::None)
 }
 
-/// Whether Karmada would ever propagate an object of this namespace and kind.
-pub fn never_propagated(resource: &Resource) -> Option<&'static str> {
+/// Karmada's `--skipped-propagating-namespaces`, compiled: regular expressions matched anywhere in a
+/// namespace name (Go's `MatchString`), `kube-.*` by default.
+pub struct Skipped(Vec<regex::Regex>);
+
+impl Skipped {
+    pub fn new(model: &Model) -> Skipped {
+        let default = [crate::front::config::DEFAULT_SKIPPED_NAMESPACES.to_owned()];
+        let patterns = model.skipped_namespaces.as_deref().unwrap_or(&default);
+        // `fanout.yaml` rejected invalid expressions already
+        Skipped(
+            patterns
+                .iter()
+                .filter_map(|p| regex::Regex::new(p).ok())
+                .collect(),
+        )
+    }
+
+    pub fn matches(&self, namespace: &str) -> bool {
+        self.0.iter().any(|r| r.is_match(namespace))
+    }
+}
+
+/// Why Karmada never propagates a resource, whatever the policies: it lives in one of Karmada's own
+/// namespaces or a skipped one (`--skipped-propagating-namespaces`), or another controller claimed it.
+pub fn never_propagated(resource: &Resource, skipped: &Skipped) -> Option<&'static str> {
     let ns = resource.id.namespace.as_deref().unwrap_or("");
-    if ns == "karmada-system" || ns == "karmada-cluster" || ns.starts_with("karmada-es-") {
+    if is_reserved(ns) {
         return Some("Karmada never propagates objects of its own namespaces");
     }
-    if ns.starts_with("kube-") {
+    if !ns.is_empty() && skipped.matches(ns) {
         return Some(
-            "Karmada skips `kube-*` namespaces by default (--skipped-propagating-namespaces)",
+            "its namespace is skipped (`skippedPropagatingNamespaces`, Karmada's --skipped-propagating-namespaces)",
         );
     }
     if resource
@@ -72,9 +95,33 @@ pub fn never_propagated(resource: &Resource) -> Option<&'static str> {
     None
 }
 
+/// Karmada's own namespaces (`names.IsReservedNamespace`).
+pub fn is_reserved(namespace: &str) -> bool {
+    namespace == "karmada-system"
+        || namespace == "karmada-cluster"
+        || namespace.starts_with("karmada-es-")
+}
+
+/// Whether Karmada's namespace controller sends this Namespace object to every cluster, policy or not
+/// (`namespaceShouldBeSynced`): not reserved, not `default`, not skipped, not labelled
+/// `namespace.karmada.io/skip-auto-propagation: "true"`.
+pub fn namespace_auto_propagated(resource: &Resource, skipped: &Skipped) -> bool {
+    let name = resource.id.name.as_str();
+    resource.id.api_version == "v1"
+        && resource.id.kind == "Namespace"
+        && !is_reserved(name)
+        && name != "default"
+        && !skipped.matches(name)
+        && !(resource
+            .labels
+            .get("namespace.karmada.io/skip-auto-propagation"))
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
 /// For each resource (same order as `model.resources`), the index of the policy that claims it.
 pub fn claims(model: &Model) -> (Vec<Option<usize>>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
+    let skipped = Skipped::new(model);
     // A short form's own policy, by the workload it was generated for (looked up once per workload).
     let generated: std::collections::HashMap<&ObjectRef, usize> = (model.propagation_policies)
         .iter()
@@ -106,7 +153,7 @@ pub fn claims(model: &Model) -> (Vec<Option<usize>>, Vec<Diagnostic>) {
                 }
                 return generated.get(&r.id).copied();
             }
-            if never_propagated(r).is_some() {
+            if never_propagated(r, &skipped).is_some() {
                 return None;
             }
             claim(r, &written)

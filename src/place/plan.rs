@@ -1,7 +1,8 @@
 //! The expected placement, for people and for programs: [`to_json`] is the stable contract described by
 //! `schema/plan.schema.json`, [`to_text`] a readable table. Both list, per resource, the clusters it lands on
 //! with replicas, the total, and every cluster left out with its reason; a resource that cannot be placed
-//! shows Karmada's error while the others still show.
+//! shows Karmada's error while the others still show. A resource with a previous schedule result also
+//! says what became of it (kept, scaled up, scaled down, rescheduled, fresh) and why.
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Model, ObjectRef, OverridePolicy, Resource};
@@ -73,15 +74,36 @@ struct JsonWorkload<'a> {
     skipped_terms: Option<Vec<JsonTerm<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     required_by: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedule: Option<JsonSchedule>,
+}
+
+/// What became of the previous schedule result; absent on a first schedule.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonSchedule {
+    change: &'static str,
+    /// `None` when the previous result was kept.
+    trigger: Option<&'static str>,
+    previous_replicas: Option<i32>,
+    reason: String,
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct JsonCluster<'a> {
     name: &'a str,
     replicas: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     completions: Option<i32>,
+    /// What the rendered object says when an override changes the scheduled count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rendered_replicas: Option<i64>,
 }
+
+/// Replicas as rendered where an override changes the scheduled count: (resource index, cluster) →
+/// the count in the rendered object (`render::overridden_replicas` computes it).
+pub type Landed = std::collections::BTreeMap<(usize, String), i64>;
 
 #[derive(Serialize)]
 struct JsonRejection<'a> {
@@ -97,7 +119,20 @@ struct JsonTerm<'a> {
 
 impl<'a> Json<'a> {
     pub fn new(model: &'a Model, decisions: &[&'a Decision]) -> Self {
-        let workloads = decisions.iter().map(|d| workload(model, d)).collect();
+        Self::with_landed(model, decisions, &Landed::new())
+    }
+
+    /// [`Json::new`], with each cluster's rendered replicas where an override changes them.
+    pub fn with_landed(model: &'a Model, decisions: &[&'a Decision], landed: &Landed) -> Self {
+        let workloads = (decisions.iter())
+            .map(|d| {
+                let mut w = workload(model, d);
+                for c in &mut w.clusters {
+                    c.rendered_replicas = landed.get(&(d.resource, c.name.to_owned())).copied();
+                }
+                w
+            })
+            .collect();
         Json { workloads }
     }
 }
@@ -126,6 +161,16 @@ fn workload<'a>(model: &'a Model, d: &'a Decision) -> JsonWorkload<'a> {
         affinity_term: None,
         skipped_terms: None,
         required_by: None,
+        schedule: d
+            .how
+            .as_ref()
+            .filter(|h| !h.is_first())
+            .map(|h| JsonSchedule {
+                change: h.change.as_str(),
+                trigger: h.trigger.as_ref().map(|t| t.as_str()),
+                previous_replicas: h.previous,
+                reason: h.describe(),
+            }),
     };
     match &d.outcome {
         Outcome::Placed(p) => {
@@ -134,6 +179,7 @@ fn workload<'a>(model: &'a Model, d: &'a Decision) -> JsonWorkload<'a> {
                     name: &t.cluster,
                     replicas: t.replicas,
                     completions: t.completions,
+                    rendered_replicas: None,
                 })
                 .collect();
             item.total_replicas = p.total_replicas();
@@ -167,12 +213,19 @@ fn title(r: &Resource) -> String {
 }
 
 pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
+    to_text_with(model, decisions, &Landed::new())
+}
+
+/// [`to_text`], saying where an override makes the rendered count differ from the scheduled one.
+pub fn to_text_with(model: &Model, decisions: &[&Decision], landed: &Landed) -> String {
     let mut out = String::new();
     for d in decisions {
         let r = &model.resources[d.resource];
         let _ = write!(out, "{}", title(r));
         if let Some(p) = policy_label(model, d) {
             let _ = write!(out, "  ({p})");
+        } else if r.id.kind == "Namespace" && matches!(d.outcome, Outcome::Placed(_)) {
+            let _ = write!(out, "  (Karmada's namespace controller: every cluster)");
         }
         out.push('\n');
         let width = model
@@ -182,12 +235,16 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
             .max()
             .unwrap_or(8)
             .max(8);
+        let schedule = d.how.as_ref().filter(|h| !h.is_first());
         match &d.outcome {
             Outcome::NotPropagated { reason } => {
                 let _ = writeln!(out, "  not propagated: {reason}");
             }
             Outcome::Failed { error, rejected } => {
                 let _ = writeln!(out, "  error: {error}");
+                if let Some(h) = schedule {
+                    let _ = writeln!(out, "    schedule: {}", h.describe());
+                }
                 for x in rejected {
                     let _ = writeln!(out, "  - {:width$}  {}", x.cluster, x.reason);
                 }
@@ -195,15 +252,32 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
             Outcome::Placed(p) => {
                 for t in &p.targets {
                     let what = match (t.replicas, t.completions) {
-                        (Some(n), Some(c)) => format!("{n} parallel, {c} completions"),
+                        (Some(n), Some(c)) => format!("parallelism {n}, completions {c}"),
                         (Some(n), None) => format!("{n} replica{}", if n == 1 { "" } else { "s" }),
                         (None, _) => String::new(),
+                    };
+                    let suspended = (d.policy).is_some_and(|p| {
+                        model.propagation_policies[p].suspended.covers(&t.cluster)
+                    });
+                    let what = if suspended {
+                        format!("{what} (suspended: nothing dispatched)")
+                    } else {
+                        what
+                    };
+                    let what = match landed.get(&(d.resource, t.cluster.clone())) {
+                        Some(n) => format!("{what} scheduled, {n} rendered (an override sets it)"),
+                        None => what,
                     };
                     let line = format!("  + {:width$}  {what}", t.cluster);
                     let _ = writeln!(out, "{}", line.trim_end());
                 }
                 if let Some(total) = p.total_replicas() {
-                    let _ = writeln!(out, "    {:width$}  {total} in all", "total");
+                    let _ = writeln!(
+                        out,
+                        "    {:width$}  {}",
+                        "total",
+                        total_text(model, d, p, total)
+                    );
                 }
                 for r in &p.required_by {
                     let _ = writeln!(out, "    follows {r} (propagateDeps)");
@@ -213,6 +287,9 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
                 }
                 if let Some(term) = &p.affinity_term {
                     let _ = writeln!(out, "    affinity term `{term}`");
+                }
+                if let Some(h) = schedule {
+                    let _ = writeln!(out, "    schedule: {}", h.describe());
                 }
                 for x in &p.rejected {
                     let _ = writeln!(out, "  - {:width$}  {}", x.cluster, x.reason);
@@ -224,8 +301,9 @@ pub fn to_text(model: &Model, decisions: &[&Decision]) -> String {
     out
 }
 
-/// Overrides (short-form or OverridePolicy rules with explicit `clusterNames`) that name a cluster the
-/// resource did not land on: they have no effect, which is worth a warning.
+/// Short-form overrides that name a cluster the workload did not land on: an error when the filters
+/// leave that cluster out (the seed's rule: only clusters the placement selects may be overridden), a
+/// warning when it was selected but given no replicas (the override merely has no effect).
 pub fn idle_overrides(model: &Model, decisions: &[Decision]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut generated: HashMap<&ObjectRef, Vec<&OverridePolicy>> = HashMap::new();
@@ -249,16 +327,61 @@ pub fn idle_overrides(model: &Model, decisions: &[Decision]) -> Vec<Diagnostic> 
                     continue;
                 };
                 for (j, name) in target.cluster_names.iter().enumerate() {
-                    if !landed.contains(name.as_str()) {
-                        out.push(Diagnostic::warning(
-                            "idle-override",
-                            op.origin.span_at(&format!("/spec/overrides/{i}/clusters/{j}")),
-                            format!("override for cluster `{name}` has no effect: `{}` is not placed there", r.id),
-                        ));
+                    if landed.contains(name.as_str()) {
+                        continue;
                     }
+                    let span = op
+                        .origin
+                        .span_at(&format!("/spec/overrides/{i}/clusters/{j}"));
+                    // Only the clusters the placement selects may be overridden: one the filters
+                    // leave out is an error; one selected but given no replicas only idles.
+                    let filtered = (p.rejected.iter())
+                        .find(|x| x.cluster == *name)
+                        .filter(|x| !is_division_outcome(&x.reason));
+                    out.push(match filtered {
+                        Some(x) => Diagnostic::error(
+                            "override-cluster",
+                            span,
+                            format!(
+                                "override for cluster `{name}`, where `{}` cannot be placed: {}",
+                                r.id, x.reason
+                            ),
+                        )
+                        .with_note("an override may only name clusters the workload may be placed on"),
+                        None => Diagnostic::warning(
+                            "idle-override",
+                            span,
+                            format!("override for cluster `{name}` has no effect: `{}` is not placed there", r.id),
+                        ),
+                    });
                 }
             }
         }
     }
     out
+}
+
+/// Whether a rejection comes from choosing among clusters that passed the filters (spread selection or
+/// replica division) rather than from the filters themselves.
+fn is_division_outcome(reason: &str) -> bool {
+    reason.starts_with("not selected by the spread constraints")
+        || reason.starts_with("no replicas assigned")
+}
+
+/// The total line as a Kairship user reads it: `3 × 3 clusters = 9` for Duplicated (each cluster runs
+/// the full count), `9 in all` otherwise.
+fn total_text(model: &Model, d: &Decision, p: &crate::place::Placed, total: i64) -> String {
+    let duplicated = d.policy.is_some_and(|i| {
+        matches!(
+            model.propagation_policies[i].placement.scheduling,
+            crate::model::Scheduling::Duplicated
+        )
+    });
+    let per_cluster = p.targets.first().and_then(|t| t.replicas);
+    match per_cluster {
+        Some(n) if duplicated && p.targets.len() > 1 => {
+            format!("{n} × {} clusters = {total}", p.targets.len())
+        }
+        _ => format!("{total} in all"),
+    }
 }

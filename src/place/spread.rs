@@ -1,5 +1,5 @@
 //! Candidate order and spread-constraint cluster selection, as Karmada's scheduler does them
-//! (`pkg/scheduler/core/spreadconstraint/`) on a fresh schedule.
+//! (`pkg/scheduler/core/spreadconstraint/`).
 //!
 //! Input → output: the clusters that passed the filters, each with its score, its estimated
 //! available replicas and its overflow tier ([`Candidate`]), sorted by [`sort_candidates`]; the
@@ -30,8 +30,9 @@
 //!   the label constraint is ignored;
 //! - `zone` and `provider` constraints never select (they act only through the filter, as in
 //!   Karmada);
-//! - steady mode: Karmada adds the replicas already assigned to a cluster to its available
-//!   replicas; a fresh schedule has none, so [`Candidate::available`] is the estimator's answer;
+//! - steady mode lives in the caller: a cluster of the previous result comes with a score of 100
+//!   (ClusterLocality) and its previous replicas added to [`Candidate::available`], as Karmada's
+//!   `generateClustersInfo` adds them;
 //! - input validation: Karmada's webhook rejects negative `minGroups`/`maxGroups`; here a
 //!   negative `maxGroups` selects nothing (Karmada's code would slice out of range).
 

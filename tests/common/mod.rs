@@ -29,3 +29,24 @@ pub fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// Is the real client `tool` installed (`tool VERSION_ARGS...` succeeds)? When it is not: under CI
+/// (`CI=true`, where `.ci/run` installs every client) the test fails; elsewhere it says on stderr that
+/// it is skipped, and the caller returns.
+#[allow(dead_code)]
+pub fn installed(tool: &str, version_args: &[&str]) -> bool {
+    let ok = std::process::Command::new(tool)
+        .args(version_args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{tool} is not installed, and CI=true: .ci/run must install it"
+        );
+        eprintln!("SKIPPED: {tool} is not installed; .ci/run installs it");
+    }
+    ok
+}

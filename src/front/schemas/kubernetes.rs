@@ -30,7 +30,9 @@ pub const KUBERNETES_VERSION: &str = "1.37";
 pub(super) const FILE: &str = "kubernetes.schema.json";
 
 /// The file without descriptions, as `build.rs` writes it.
-const TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/kubernetes.schema.json"));
+/// `schema/kubernetes.schema.json` without its descriptions (see build.rs).
+pub const KUBERNETES_TEXT: &str = include_str!(concat!(env!("OUT_DIR"), "/kubernetes.schema.json"));
+const TEXT: &str = KUBERNETES_TEXT;
 
 static LOADED: OnceLock<Kubernetes> = OnceLock::new();
 

@@ -249,3 +249,36 @@ fn config_and_plan_validate() {
         None,
     );
 }
+
+#[test]
+fn resource_interpreter_customizations_validate() {
+    let customization = json!({
+        "apiVersion": "config.karmada.io/v1alpha1",
+        "kind": "ResourceInterpreterCustomization",
+        "metadata": {"name": "rollout"},
+        "spec": {
+            "target": {"apiVersion": "argoproj.io/v1alpha1", "kind": "Rollout"},
+            "customizations": {
+                "replicaResource": {"luaScript": "function GetReplicas(obj) return obj.spec.replicas end"},
+                "healthInterpretation": {"luaScript": "function InterpretHealth(o) return true end"}
+            }
+        }
+    });
+    assert_valid(SchemaKind::InterpreterCustomization, &customization);
+    let typo = with(
+        customization.clone(),
+        "/spec/customizations/replicaResources",
+        json!({"luaScript": ""}),
+    );
+    assert_eq!(
+        single(SchemaKind::InterpreterCustomization, &typo)
+            .key
+            .as_deref(),
+        Some("replicaResources")
+    );
+    let no_kind = without(customization, "/spec/target/kind");
+    assert_eq!(
+        single(SchemaKind::InterpreterCustomization, &no_kind).pointer,
+        "/spec/target"
+    );
+}

@@ -118,6 +118,87 @@ fn deep_nesting_is_a_clean_error() {
     assert_eq!(parse_err(&block).code, "limit");
 }
 
+/// Take a tree apart without recursion: the reader may build one deeper than recursive code can drop.
+fn dismantle(documents: Vec<Document>) {
+    let mut nodes: Vec<Node> = documents.into_iter().map(|d| d.root).collect();
+    while let Some(node) = nodes.pop() {
+        match node.value {
+            Value::Seq(items) => nodes.extend(items),
+            Value::Map(entries) => nodes.extend(entries.into_iter().map(|(_, v)| v)),
+            _ => {}
+        }
+    }
+}
+
+/// The reader itself never overflows the stack, whatever the depth limit (issue #13, item 8): the
+/// loader is iterative, and the parser under it keeps its state on the heap for block collections and
+/// stops flow collections at 255 levels. Run on a thread of the default 2 MiB (rayon's, which parses
+/// files) and one of 8 MiB (the main thread's), with no depth limit at all.
+#[test]
+fn the_reader_never_overflows_whatever_the_limit() {
+    let unlimited = Limits {
+        max_depth: usize::MAX,
+        max_file_bytes: usize::MAX,
+        ..Limits::default()
+    };
+    let depth = 20_000;
+    let flow = format!("a: {}{}\n", "[".repeat(depth), "]".repeat(depth));
+    let block_sequences = format!("a:\n{}x\n", "- ".repeat(depth));
+    // indentation grows a column per level: 4,000 levels are 8 MB of text
+    let block_mappings: String = (0..4_000)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect();
+    for stack in [2 << 20, 8 << 20] {
+        let (flow, block_sequences, block_mappings) = (
+            flow.clone(),
+            block_sequences.clone(),
+            block_mappings.clone(),
+        );
+        std::thread::Builder::new()
+            .stack_size(stack)
+            .spawn(move || {
+                let parsed = parse(FileId(0), &flow, unlimited);
+                let d = first_error(parsed);
+                assert_eq!(d.code, "limit", "{d:?}");
+                assert!(d.message.contains("255 levels"), "{}", d.message);
+                for (text, levels) in [(&block_sequences, depth + 1), (&block_mappings, 4_000)] {
+                    let parsed = parse(FileId(0), text, unlimited);
+                    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+                    let mut node = &parsed.documents[0].root;
+                    let mut found = 0;
+                    loop {
+                        node = match &node.value {
+                            Value::Seq(items) => &items[0],
+                            Value::Map(entries) => &entries[0].1,
+                            _ => break,
+                        };
+                        found += 1;
+                    }
+                    assert_eq!(found, levels);
+                    dismantle(parsed.documents);
+                }
+                // under the ceiling's limit, the same inputs are located errors
+                let ceiling = Limits {
+                    max_depth: crate::front::config::MAX_DEPTH_CEILING,
+                    ..unlimited
+                };
+                let d = first_error(parse(FileId(0), &block_sequences, ceiling));
+                assert_eq!(d.code, "limit");
+                assert_eq!(d.span.unwrap().start.line, 2);
+                assert!(
+                    d.message.contains("deeper than 1000 levels"),
+                    "{}",
+                    d.message
+                );
+                let d = first_error(parse(FileId(0), &block_mappings, ceiling));
+                assert_eq!((d.code, d.span.unwrap().start.line), ("limit", 1001));
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+}
+
 #[test]
 fn syntax_errors_are_located() {
     let d = parse_err("a: [1, 2\nb: 3\n");

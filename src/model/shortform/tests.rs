@@ -210,3 +210,140 @@ fn overrides_become_json_patches_and_map_overriders() {
         vec!["y"]
     );
 }
+
+#[test]
+fn a_given_selector_is_the_deployments_and_the_pods_keep_exactly_their_labels() {
+    let sf = short(
+        json!({
+            "selector": {
+                "matchLabels": {"app": "web"},
+                "matchExpressions": [
+                    {"key": "tier", "operator": "In", "values": ["fe", "frontend"]},
+                    {"key": "canary", "operator": "DoesNotExist"},
+                    {"key": "team", "operator": "Exists", "values": []}
+                ]
+            },
+            "template": {"metadata": {"labels": {"tier": "fe"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}
+        }),
+        DEPLOYMENT_KIND,
+    );
+    let w = sf.expand(1).unwrap().workload;
+    assert_eq!(
+        w["spec"]["selector"],
+        json!({
+            "matchLabels": {"app": "web"},
+            "matchExpressions": [
+                {"key": "tier", "operator": "In", "values": ["fe", "frontend"]},
+                {"key": "canary", "operator": "DoesNotExist"},
+                {"key": "team", "operator": "Exists"}
+            ]
+        })
+    );
+    // The workload's labels, the template's, the selector's; no name label the live pods would lack.
+    assert_eq!(
+        w["spec"]["template"]["metadata"]["labels"],
+        json!({"team": "a", "tier": "fe", "app": "web"})
+    );
+    // The Deployment itself still carries the name label.
+    assert_eq!(
+        w["metadata"]["labels"],
+        json!({NAME_LABEL: "web", "team": "a"})
+    );
+}
+
+#[test]
+fn the_name_label_is_on_the_pods_when_given_and_may_differ_from_the_name() {
+    let sf = short(
+        json!({
+            "selector": {"matchLabels": {NAME_LABEL: "legacy-web"}},
+            "template": {"spec": {"containers": [{"name": "c", "image": "i"}]}}
+        }),
+        DEPLOYMENT_KIND,
+    );
+    let w = sf.expand(1).unwrap().workload;
+    assert_eq!(
+        w["spec"]["selector"],
+        json!({"matchLabels": {NAME_LABEL: "legacy-web"}})
+    );
+    assert_eq!(
+        w["spec"]["template"]["metadata"]["labels"],
+        json!({"team": "a", NAME_LABEL: "legacy-web"})
+    );
+    assert_eq!(w["metadata"]["labels"][NAME_LABEL], "web");
+}
+
+#[test]
+fn a_selector_the_pods_do_not_satisfy_is_a_located_problem() {
+    let sf = short(
+        json!({
+            "selector": {
+                "matchLabels": {"team": "b", "app.kubernetes.io/part-of": "shop", "tier": "be"},
+                "matchExpressions": [
+                    {"key": "zone", "operator": "In", "values": ["x"]},
+                    {"key": "tier", "operator": "In", "values": ["fe"]},
+                    {"key": "tier", "operator": "NotIn", "values": ["be", "fe"]},
+                    {"key": "gpu", "operator": "Exists"},
+                    {"key": "team", "operator": "DoesNotExist"},
+                    {"key": "canary", "operator": "NotIn", "values": ["true"]}
+                ]
+            },
+            "template": {"metadata": {"labels": {"tier": "fe"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}
+        }),
+        DEPLOYMENT_KIND,
+    );
+    let problems = sf.expand(1).unwrap_err();
+    let expected = [
+        (
+            "/spec/selector/matchLabels/team",
+            "the selector requires `team=b` but `metadata.labels` labels the pods `team=a`; a Deployment must select its own pods",
+        ),
+        (
+            "/spec/selector/matchLabels/tier",
+            "the selector requires `tier=be` but `template.metadata.labels` labels the pods `tier=fe`; a Deployment must select its own pods",
+        ),
+        (
+            "/spec/selector/matchExpressions/0",
+            "the selector requires `zone in (x)` but the pods have no label `zone`: add it to `template.metadata.labels`; a Deployment must select its own pods",
+        ),
+        (
+            "/spec/selector/matchExpressions/2",
+            "the selector requires `tier notin (be,fe)` but the pods are labelled `tier=fe`; a Deployment must select its own pods",
+        ),
+        (
+            "/spec/selector/matchExpressions/3",
+            "the selector requires `gpu` but the pods have no label `gpu`: add it to `template.metadata.labels`; a Deployment must select its own pods",
+        ),
+        (
+            "/spec/selector/matchExpressions/4",
+            "the selector requires `!team` but the pods are labelled `team=a`; a Deployment must select its own pods",
+        ),
+    ];
+    assert_eq!(
+        problems,
+        expected.map(|(p, m)| (p.to_owned(), m.to_owned()))
+    );
+}
+
+#[test]
+fn an_empty_selector_is_a_problem_and_a_job_has_none() {
+    let template = json!({"spec": {"containers": [{"name": "c", "image": "i"}]}});
+    let sf = short(
+        json!({"selector": {"matchLabels": {}}, "template": template}),
+        DEPLOYMENT_KIND,
+    );
+    let problems = sf.expand(1).unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].0, "/spec/selector");
+    assert!(problems[0].1.starts_with("the selector is empty"));
+    // A Job's selector is Kubernetes' (the checks report the field); the pods keep the name label.
+    let sf = short(
+        json!({"selector": {"matchLabels": {"app": "x"}}, "template": template}),
+        JOB_KIND,
+    );
+    let w = sf.expand(1).unwrap().workload;
+    assert!(w["spec"].get("selector").is_none());
+    assert_eq!(
+        w["spec"]["template"]["metadata"]["labels"],
+        json!({NAME_LABEL: "web", "team": "a"})
+    );
+}

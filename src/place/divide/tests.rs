@@ -28,6 +28,7 @@ fn cand(name: &str, available: i32, tier: usize) -> Candidate {
         name: name.to_string(),
         available,
         tier,
+        previous: 0,
     }
 }
 
@@ -550,6 +551,7 @@ fn candidates_strategy(
                 name,
                 available,
                 tier,
+                previous: 0,
             })
             .collect()
     })
@@ -704,4 +706,157 @@ proptest! {
         let t: Vec<TargetCluster> = list.iter().map(|(n, a, _, _)| target(n, *a)).collect();
         let _ = divide_completions(replicas, &t, &uid);
     }
+}
+
+/// Karmada's `Test_dynamicScale` (pkg/scheduler/core/assignment_test.go): steady scale-up and
+/// scale-down from a previous result; (name, strategy, replicas, (cluster, available, previous),
+/// expected or `None` for an error).
+#[test]
+fn steady_karmada_cases() {
+    type Case<'a> = (
+        &'a str,
+        Strategy,
+        i32,
+        Vec<(&'a str, i32, i32)>,
+        Option<Vec<(&'a str, i32)>>,
+    );
+    let (d, a) = (Strategy::DynamicWeight, Strategy::Aggregated);
+    let cases: Vec<Case> = vec![
+        (
+            "replica 12 -> 6, dynamic weighted 1:1:1",
+            d.clone(),
+            6,
+            vec![("member1", 1, 2), ("member2", 1, 4), ("member3", 1, 6)],
+            Some(vec![("member1", 1), ("member2", 2), ("member3", 3)]),
+        ),
+        (
+            "replica 12 -> 24, dynamic weighted 10:10:10",
+            d.clone(),
+            24,
+            vec![("member1", 10, 2), ("member2", 10, 4), ("member3", 10, 6)],
+            Some(vec![("member1", 6), ("member2", 8), ("member3", 10)]),
+        ),
+        (
+            "replica 12 -> 24, dynamic weighted 1:1:1",
+            d.clone(),
+            24,
+            vec![("member1", 1, 2), ("member2", 1, 4), ("member3", 1, 6)],
+            None,
+        ),
+        (
+            "replica 12 -> 6, aggregated 1:1:1",
+            a.clone(),
+            6,
+            vec![("member1", 1, 4), ("member2", 1, 8), ("member3", 1, 0)],
+            Some(vec![("member2", 6)]),
+        ),
+        (
+            "replica 12 -> 8, aggregated 100:100",
+            a.clone(),
+            8,
+            vec![("member1", 100, 4), ("member2", 100, 8)],
+            Some(vec![("member2", 8)]),
+        ),
+        (
+            "replica 12 -> 24, aggregated 4:6:8",
+            a.clone(),
+            24,
+            vec![("member1", 4, 4), ("member2", 6, 8), ("member3", 8, 0)],
+            Some(vec![("member1", 7), ("member2", 12), ("member3", 5)]),
+        ),
+        (
+            "replica 12 -> 24, aggregated 6:6:20",
+            a.clone(),
+            24,
+            vec![("member1", 6, 4), ("member2", 6, 8), ("member3", 20, 0)],
+            Some(vec![("member1", 10), ("member2", 14)]),
+        ),
+        (
+            "replica 12 -> 24, aggregated 1:1:1",
+            a.clone(),
+            24,
+            vec![("member1", 1, 4), ("member2", 1, 8), ("member3", 1, 0)],
+            None,
+        ),
+        (
+            // member2 (8 previous replicas) is no candidate any more: its replicas are ignored.
+            "replica 12 -> 24, aggregated 4:8:12, with cluster2 disappeared and cluster4 appeared",
+            a.clone(),
+            24,
+            vec![("member1", 4, 4), ("member3", 8, 0), ("member4", 12, 0)],
+            Some(vec![("member1", 7), ("member3", 7), ("member4", 10)]),
+        ),
+        (
+            "replica 12, dynamic weight 3:3, with cluster3 disappeared and cluster2 appeared",
+            d.clone(),
+            12,
+            vec![("member1", 3, 6), ("member2", 3, 0)],
+            Some(vec![("member1", 9), ("member2", 3)]),
+        ),
+    ];
+    for (name, strategy, replicas, candidates, want) in cases {
+        let candidates: Vec<Candidate> = (candidates.iter())
+            .map(|(n, available, previous)| Candidate {
+                previous: *previous,
+                ..cand(n, *available, 0)
+            })
+            .collect();
+        let got = assign_mode(
+            &strategy,
+            replicas,
+            true,
+            &candidates,
+            false,
+            "",
+            Mode::Steady,
+        );
+        match want {
+            Some(want) => assert_eq!(got, Ok(tcs(&want)), "{name}"),
+            None => assert!(
+                matches!(got, Err(DivideError::NotEnoughAvailable { .. })),
+                "{name}: {got:?}"
+            ),
+        }
+    }
+}
+
+/// A fresh reschedule (`dynamicFreshScale`) divides everything with the previous replicas added to the
+/// available ones; its error names the fresh scale.
+#[test]
+fn fresh_mode_counts_the_previous_replicas_as_available() {
+    let candidates: Vec<Candidate> = [("a", 2, 4), ("b", 2, 8)]
+        .iter()
+        .map(|(n, available, previous)| Candidate {
+            previous: *previous,
+            ..cand(n, *available, 0)
+        })
+        .collect();
+    let fresh = |replicas| {
+        assign_mode(
+            &Strategy::DynamicWeight,
+            replicas,
+            true,
+            &candidates,
+            false,
+            "",
+            Mode::Fresh,
+        )
+    };
+    // Weights 6:10 for 8 replicas.
+    assert_eq!(fresh(8), Ok(tcs(&[("a", 3), ("b", 5)])));
+    assert_eq!(
+        fresh(17).unwrap_err().to_string(),
+        "failed to do fresh scale: Clusters available replicas 16 are not enough to schedule."
+    );
+    // Steady: 12 replicas are what is there: kept.
+    let steady = assign_mode(
+        &Strategy::DynamicWeight,
+        12,
+        true,
+        &candidates,
+        false,
+        "",
+        Mode::Steady,
+    );
+    assert_eq!(steady, Ok(tcs(&[("a", 4), ("b", 8)])));
 }

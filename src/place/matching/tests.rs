@@ -125,3 +125,60 @@ fn a_policy_naming_a_short_form_workload_is_a_conflict() {
         .collect();
     assert_eq!(conflict.len(), 1, "{:?}", a.diagnostics);
 }
+
+/// Karmada's `--skipped-propagating-namespaces` are regular expressions matched anywhere in the name,
+/// `kube-.*` by default; `fanout.yaml` can set them.
+#[test]
+fn skipped_namespaces_follow_the_setting() {
+    let cm = "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm, namespace: team-kube-x}\n";
+    let cpp = policy(
+        "ClusterPropagationPolicy",
+        "c",
+        None,
+        0,
+        "{apiVersion: v1, kind: ConfigMap}",
+    );
+    let mut m = model(&format!("{}{cm}{cpp}", cluster("a", "r", "", "")));
+    // unanchored, as Go's MatchString: `team-kube-x` contains `kube-x`
+    assert_eq!(claims(&m).0, vec![None]);
+    m.skipped_namespaces = Some(vec!["^sandbox-".into()]);
+    assert_eq!(claims(&m).0, vec![Some(0)]);
+}
+
+/// Karmada's namespace controller sends every Namespace to every cluster, policy or not, except its own,
+/// `default`, skipped ones and those labelled `namespace.karmada.io/skip-auto-propagation: "true"`.
+#[test]
+fn namespaces_go_to_every_cluster_without_a_policy() {
+    let ns = |name: &str, labels: &str| {
+        format!(
+            "---\napiVersion: v1\nkind: Namespace\nmetadata: {{name: {name}, labels: {{{labels}}}}}\n"
+        )
+    };
+    let text = format!(
+        "{}{}{}{}{}{}",
+        cluster("a", "r", "", ""),
+        ns("shop", ""),
+        ns("default", ""),
+        ns("kube-extra", ""),
+        ns("karmada-system", ""),
+        ns(
+            "quiet",
+            "namespace.karmada.io/skip-auto-propagation: \"true\""
+        ),
+    );
+    let m = model(&text);
+    let skipped = Skipped::new(&m);
+    let auto: Vec<(&str, bool)> = (m.resources.iter())
+        .map(|r| (r.id.name.as_str(), namespace_auto_propagated(r, &skipped)))
+        .collect();
+    assert_eq!(
+        auto,
+        [
+            ("default", false),
+            ("karmada-system", false),
+            ("kube-extra", false),
+            ("quiet", false),
+            ("shop", true)
+        ]
+    );
+}
