@@ -170,14 +170,21 @@ fn dispatch() -> Value {
 fn write_vscode(workspace: &Path, out: &Path, repo: &Path) -> Result<PathBuf, String> {
     let dir = workspace.join(".vscode");
     let path = dir.join("settings.json");
-    let mut settings = match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str::<Value>(&text).map_err(|e| {
+    // The workspace may be a repository someone else wrote: no symlink is followed, in or out.
+    if std::fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
+        return Err(format!(
+            "{} is not a directory (a symlink is not followed)",
+            dir.display()
+        ));
+    }
+    let mut settings = match fanout::safe_read::read_regular(&path, 1 << 20) {
+        Ok(bytes) => serde_json::from_slice::<Value>(&bytes).map_err(|e| {
             format!(
                 "{} is not plain JSON ({e}); add the `yaml.schemas` entries by hand",
                 path.display()
             )
         })?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => json!({}),
+        Err(fanout::safe_read::ReadError::NotFound) => json!({}),
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
     let Some(settings_map) = settings.as_object_mut() else {
@@ -208,7 +215,16 @@ fn write_vscode(workspace: &Path, out: &Path, repo: &Path) -> Result<PathBuf, St
     map.insert(schema("config.schema.json"), json!([under("fanout.yaml")]));
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let text = serde_json::to_string_pretty(&settings).map_err(|e| e.to_string())? + "\n";
-    std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    }
+    (options.open(&path))
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
 }
 
@@ -248,6 +264,33 @@ fn normalize(path: &Path) -> PathBuf {
 mod tests {
     use super::*;
     use fanout::front::classify::{Class, class_of};
+
+    /// A workspace written by someone else: a symlinked `.vscode/settings.json` (or `.vscode`) is
+    /// neither read nor written through.
+    #[cfg(unix)]
+    #[test]
+    fn vscode_settings_are_never_written_through_a_symlink() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tmp.path().join("outside.json");
+        std::fs::write(&outside, "{\"keep\": \"CANARY\"}\n").unwrap();
+        let workspace = tmp.path().join("repo");
+        std::fs::create_dir_all(workspace.join(".vscode")).unwrap();
+        let settings = workspace.join(".vscode/settings.json");
+        std::os::unix::fs::symlink(&outside, &settings).unwrap();
+        let out = workspace.join("schemas");
+        let e = write_vscode(&workspace, &out, &workspace).unwrap_err();
+        assert!(e.contains("symlink"), "{e}");
+        assert!(!e.contains("CANARY"), "{e}");
+        assert_eq!(
+            std::fs::read_to_string(&outside).unwrap(),
+            "{\"keep\": \"CANARY\"}\n"
+        );
+
+        std::fs::remove_dir_all(workspace.join(".vscode")).unwrap();
+        std::os::unix::fs::symlink(tmp.path(), workspace.join(".vscode")).unwrap();
+        assert!(write_vscode(&workspace, &out, &workspace).is_err());
+        assert!(!tmp.path().join("settings.json").exists());
+    }
 
     #[test]
     fn every_file_of_the_schema_directory_is_exported() {
