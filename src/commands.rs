@@ -66,10 +66,14 @@ pub(crate) fn unknown_names(model: &fanout::model::Model, names: &[String]) -> O
     (!unknown.is_empty()).then(|| unknown.join(", "))
 }
 
-/// `formatVersion` of every JSON document fanout prints (`validate`, `plan` and `diff` with
-/// `--output json`): raised when a format changes in a way a reader must know about (a field removed,
+/// `formatVersion` of the JSON documents of `validate` and `diff` (`--output json`): each document
+/// has its own, raised when its format changes in a way a reader must know about (a field removed,
 /// renamed or given another meaning); adding a field does not raise it.
 pub(crate) const FORMAT_VERSION: u32 = 1;
+
+/// `formatVersion` of `plan --output json`: 2 since rejected clusters are grouped by reason
+/// (`{"reason", "clusters": [...]}`; version 1 had one `{"cluster", "reason"}` per cluster).
+pub(crate) const PLAN_FORMAT_VERSION: u32 = 2;
 
 /// A JSON output with `formatVersion` first, the command's own fields after it. Serialised straight
 /// to the output (`flatten` writes the inner fields one by one: a large plan is never held twice).
@@ -82,9 +86,14 @@ pub(crate) struct Versioned<T> {
 }
 
 impl<T> Versioned<T> {
+    /// A document of [`FORMAT_VERSION`].
     pub(crate) fn new(inner: T) -> Self {
+        Self::with_version(FORMAT_VERSION, inner)
+    }
+
+    pub(crate) fn with_version(format_version: u32, inner: T) -> Self {
         Versioned {
-            format_version: FORMAT_VERSION,
+            format_version,
             inner,
         }
     }

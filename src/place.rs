@@ -23,20 +23,23 @@ pub mod affinity;
 pub mod deps;
 pub mod divide;
 pub mod estimate;
+pub mod filters;
 pub mod interpret;
 pub mod matching;
 pub mod plan;
+pub mod rejections;
 pub mod spread;
 pub mod steady;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::api::ClusterAffinity;
 use crate::model::{Affinity, Cluster, Model, ObjectRef, PropagationPolicy, Resource, Scheduling};
-use affinity::{cluster_matches, taint_string, untolerated_taint};
+use affinity::Matcher;
 use divide::Strategy;
 use estimate::{ReplicaRequirements, ResourceModel, ResourceSummary};
 use matching::{Skipped, namespace_auto_propagated, never_propagated};
 use rayon::prelude::*;
+pub use rejections::Rejections;
 use serde_json::Value;
 use spread::{Mode, SpreadField};
 use std::collections::{BTreeMap, BTreeSet};
@@ -68,7 +71,7 @@ pub enum Outcome {
     /// The scheduler fails; the message is Karmada's.
     Failed {
         error: String,
-        rejected: Vec<Rejection>,
+        rejected: Rejections,
     },
 }
 
@@ -76,7 +79,7 @@ pub enum Outcome {
 pub struct Placed {
     /// By cluster name.
     pub targets: Vec<Target>,
-    pub rejected: Vec<Rejection>,
+    pub rejected: Rejections,
     /// A workload (Deployment, StatefulSet, ReplicaSet, Job, Pod): replicas are meaningful.
     pub workload: bool,
     /// The `clusterAffinities` term that succeeded.
@@ -95,12 +98,6 @@ pub struct Target {
     pub replicas: Option<i32>,
     /// Job completions on this cluster when Karmada divides them.
     pub completions: Option<i32>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Rejection {
-    pub cluster: String,
-    pub reason: String,
 }
 
 impl Placed {
@@ -225,6 +222,15 @@ fn schedule_all(model: &Model, prior: &Prior) -> Vec<Decision> {
     let (claims, _) = matching::claims(model);
     let capacities: Vec<Capacity> = model.clusters.iter().map(capacity).collect();
     let skipped = Skipped::new(model);
+    // Each policy's fingerprint, once (workloads often share a policy).
+    let mut claimed = vec![false; model.propagation_policies.len()];
+    for p in claims.iter().flatten() {
+        claimed[*p] = true;
+    }
+    let hashes: Vec<Option<String>> = (model.propagation_policies.par_iter())
+        .zip(claimed.par_iter())
+        .map(|(p, &used)| used.then(|| steady::placement_hash(&p.placement)))
+        .collect();
     // Each resource is scheduled on its own (as Karmada's scheduler does, one binding at a time, against
     // the inventory's capacities): on every core, decisions in resource order.
     (model.resources.par_iter())
@@ -243,7 +249,7 @@ fn schedule_all(model: &Model, prior: &Prior) -> Vec<Decision> {
                                 completions: None,
                             })
                             .collect(),
-                        rejected: Vec::new(),
+                        rejected: Rejections::new(),
                         workload: false,
                         affinity_term: None,
                         skipped_terms: Vec::new(),
@@ -278,7 +284,10 @@ fn schedule_all(model: &Model, prior: &Prior) -> Vec<Decision> {
                         model,
                         &capacities,
                         r,
-                        &model.propagation_policies[p],
+                        (
+                            &model.propagation_policies[p],
+                            hashes[p].as_deref().unwrap_or(""),
+                        ),
                         prior.history.get(&r.id),
                         prior.reschedule.wants(&r.id),
                     );
@@ -305,13 +314,11 @@ fn attach_dependencies(model: &Model, decisions: &mut [Decision]) -> Vec<Diagnos
         let rejected = match &d.outcome {
             Outcome::Placed(p) => {
                 all.extend(p.targets.iter().map(|t| t.cluster.clone()));
-                p.rejected
-                    .iter()
-                    .filter(|r| !all.contains(&r.cluster))
-                    .cloned()
-                    .collect()
+                let mut rejected = p.rejected.clone();
+                rejected.retain(|c| !all.contains(&model.clusters[c].name));
+                rejected
             }
-            _ => Vec::new(),
+            _ => Rejections::new(),
         };
         d.outcome = Outcome::Placed(Placed {
             targets: all
@@ -394,12 +401,13 @@ fn dependency_followers(model: &Model, decisions: &[Decision]) -> (Followers, Ve
 }
 
 /// One resource: keep its previous result when Karmada has no reason to schedule it again, else
-/// schedule it (term by term for `clusterAffinities`, from the term last used).
+/// schedule it (term by term for `clusterAffinities`, from the term last used). `policy` comes with its
+/// [`steady::placement_hash`], computed once per policy.
 fn schedule(
     model: &Model,
     capacities: &[Capacity],
     resource: &Resource,
-    policy: &PropagationPolicy,
+    (policy, placement_hash): (&PropagationPolicy, &str),
     prev: Option<&Previous>,
     forced: bool,
 ) -> (Outcome, How, Option<Record>) {
@@ -423,7 +431,7 @@ fn schedule(
         clusters: (placed.targets.iter())
             .map(|t| (t.cluster.clone(), t.replicas))
             .collect(),
-        placement: steady::placement_hash(placement),
+        placement: placement_hash.to_owned(),
         term: (placed.affinity_term.as_deref())
             .and_then(|n| all_terms.iter().find(|t| t.affinity_name == n))
             .map(|t| (t.affinity_name.clone(), steady::term_hash(t))),
@@ -506,21 +514,20 @@ fn schedule(
 
 /// The clusters of the inventory that a kept result leaves out, each with the reason a schedule now
 /// would give (`rejected`), or else because the previous result stands.
-fn left_out(model: &Model, targets: &[Target], rejected: Vec<Rejection>) -> Vec<Rejection> {
+fn left_out(model: &Model, targets: &[Target], mut rejected: Rejections) -> Rejections {
     let landed: BTreeSet<&str> = targets.iter().map(|t| t.cluster.as_str()).collect();
-    let mut out: Vec<Rejection> = (rejected.into_iter())
-        .filter(|r| !landed.contains(r.cluster.as_str()))
-        .collect();
-    for c in &model.clusters {
-        if !landed.contains(c.name.as_str()) && !out.iter().any(|r| r.cluster == c.name) {
-            out.push(reject(
-                c,
-                "not in the previous schedule result, which stands".into(),
-            ));
+    rejected.retain(|c| !landed.contains(model.clusters[c].name.as_str()));
+    let mut known = vec![false; model.clusters.len()];
+    for (c, _) in rejected.iter() {
+        known[c] = true;
+    }
+    for (i, c) in model.clusters.iter().enumerate() {
+        if !landed.contains(c.name.as_str()) && !known[i] {
+            rejected.push(i, "not in the previous schedule result, which stands");
         }
     }
-    out.sort_by(|a, b| a.cluster.cmp(&b.cluster));
-    out
+    rejected.sort();
+    rejected
 }
 
 /// The previous result, standing: its clusters and replicas (a Job's completions divided again).
@@ -538,7 +545,7 @@ fn kept(
         .collect();
     Placed {
         targets: targets(resource, placement, binding, &assigned),
-        rejected: Vec::new(),
+        rejected: Rejections::new(),
         workload: binding.workload,
         affinity_term: prev.term.as_ref().map(|t| t.0.clone()),
         skipped_terms: Vec::new(),
@@ -557,7 +564,7 @@ struct Attempt<'a> {
 }
 
 /// Why one affinity term failed: Karmada's error, and the clusters left out so far with their reasons.
-type TermFailure = (String, Vec<Rejection>);
+type TermFailure = (String, Rejections);
 
 /// One scheduling attempt with one affinity term active.
 fn schedule_term(
@@ -571,7 +578,7 @@ fn schedule_term(
     let binding = attempt.binding;
     let (mut candidates, mut rejected, allocatable) =
         feasible_clusters(model, capacities, resource, placement, attempt)?;
-    let selected = select_by_spread(placement, binding, &mut candidates, &mut rejected)
+    let selected = select_by_spread(model, placement, binding, &mut candidates, &mut rejected)
         .map_err(|e| (format!("failed to select clusters: {e}"), rejected.clone()))?;
     let assigned = assign_replicas(
         model,
@@ -584,7 +591,7 @@ fn schedule_term(
     )
     .map_err(|e| (format!("failed to assign replicas: {e}"), rejected.clone()))?;
     let targets = targets(resource, placement, binding, &assigned);
-    rejected.sort_by(|a, b| a.cluster.cmp(&b.cluster));
+    rejected.sort();
     Ok(Placed {
         targets,
         rejected,
@@ -597,11 +604,7 @@ fn schedule_term(
 
 /// The clusters that passed the filters (with their score, available replicas and tier), the rejected
 /// ones, and each candidate's estimator answer (available replicas without its previous replicas).
-type Feasible = (
-    Vec<spread::Candidate>,
-    Vec<Rejection>,
-    BTreeMap<String, i32>,
-);
+type Feasible = (Vec<spread::Candidate>, Rejections, BTreeMap<String, i32>);
 
 /// The filters over every cluster: the clusters that pass, each with its score (ClusterLocality: 100
 /// for a cluster of the previous result), its available replicas (the previous replicas on it
@@ -615,79 +618,51 @@ fn feasible_clusters(
     attempt: &Attempt<'_>,
 ) -> Result<Feasible, TermFailure> {
     let binding = attempt.binding;
-    let mut allocatable = BTreeMap::new();
-    let mut rejected = Vec::new();
-    let mut karmada_reasons: BTreeMap<&'static str, usize> = BTreeMap::new();
-    let mut taint_reasons: BTreeMap<String, usize> = BTreeMap::new();
-    let mut candidates = Vec::new();
-    for (i, c) in model.clusters.iter().enumerate() {
-        if c.deleting {
-            rejected.push(reject(c, "the cluster is being deleted".into()));
-            continue;
-        }
-        let scheduled = attempt.prev.is_some_and(|p| p.contains(&c.name));
-        match filter(c, resource, placement, attempt.affinities, scheduled) {
-            Ok(tier) => {
-                let available = estimate::available_replicas(
-                    binding.replicas,
-                    capacities[i].summary.as_ref(),
-                    &capacities[i].models,
-                    binding.requirements.as_ref(),
-                );
-                let previous = attempt.prev.map_or(0, |p| p.replicas_on(&c.name));
-                allocatable.insert(c.name.clone(), available);
-                candidates.push(spread::Candidate {
-                    name: c.name.clone(),
-                    provider: c.provider.clone(),
-                    region: c.region.clone(),
-                    zones: c.zones.clone(),
-                    score: if scheduled { 100 } else { 0 },
-                    available: available.saturating_add(previous),
-                    tier,
-                });
-            }
-            Err(Rejected::Taint(taint, detail)) => {
-                *taint_reasons
-                    .entry(format!("cluster(s) had untolerated taint {{{taint}}}"))
-                    .or_default() += 1;
-                rejected.push(reject(c, detail));
-            }
-            Err(Rejected::Other(reason, detail)) => {
-                *karmada_reasons.entry(reason).or_default() += 1;
-                rejected.push(reject(c, detail));
-            }
-        }
-    }
-    if candidates.is_empty() {
-        let mut reasons: Vec<String> = karmada_reasons
-            .iter()
-            .map(|(r, n)| format!("{n} {r}"))
-            .chain(taint_reasons.iter().map(|(r, n)| format!("{n} {r}")))
-            .collect();
-        reasons.sort();
-        let detail = if reasons.is_empty() {
-            "no cluster exists".to_owned()
-        } else {
-            reasons.join(", ")
-        };
+    let filtered =
+        filters::filter_clusters(model, resource, placement, attempt.affinities, attempt.prev);
+    if let Some(detail) = filtered.none_available {
         return Err((
             format!(
                 "0/{} clusters are available: {detail}.",
                 model.clusters.len()
             ),
-            rejected,
+            filtered.rejected,
         ));
     }
-    Ok((candidates, rejected, allocatable))
+    let mut allocatable = BTreeMap::new();
+    let mut candidates = Vec::with_capacity(filtered.passed.len());
+    for &(i, tier) in &filtered.passed {
+        let c = &model.clusters[i];
+        let scheduled = attempt.prev.is_some_and(|p| p.contains(&c.name));
+        let available = estimate::available_replicas(
+            binding.replicas,
+            capacities[i].summary.as_ref(),
+            &capacities[i].models,
+            binding.requirements.as_ref(),
+        );
+        let previous = attempt.prev.map_or(0, |p| p.replicas_on(&c.name));
+        allocatable.insert(c.name.clone(), available);
+        candidates.push(spread::Candidate {
+            name: c.name.clone(),
+            provider: c.provider.clone(),
+            region: c.region.clone(),
+            zones: c.zones.clone(),
+            score: if scheduled { 100 } else { 0 },
+            available: available.saturating_add(previous),
+            tier,
+        });
+    }
+    Ok((candidates, filtered.rejected, allocatable))
 }
 
 /// Candidate order and spread selection: sorts `candidates`, returns the selected clusters in
 /// Karmada's order and rejects the others.
 fn select_by_spread(
+    model: &Model,
     placement: &crate::model::Placement,
     binding: &Binding,
     candidates: &mut [spread::Candidate],
-    rejected: &mut Vec<Rejection>,
+    rejected: &mut Rejections,
 ) -> Result<Vec<spread::Candidate>, spread::SpreadError> {
     spread::sort_candidates(candidates);
     let mode = match placement.scheduling {
@@ -719,10 +694,10 @@ fn select_by_spread(
         .iter()
         .filter(|c| !chosen.contains(c.name.as_str()))
     {
-        rejected.push(Rejection {
-            cluster: c.name.clone(),
-            reason: "not selected by the spread constraints".into(),
-        });
+        rejected.push(
+            cluster_index(model, &c.name),
+            "not selected by the spread constraints",
+        );
     }
     Ok(selected)
 }
@@ -735,30 +710,32 @@ fn assign_replicas(
     attempt: &Attempt<'_>,
     selected: &[spread::Candidate],
     allocatable: &BTreeMap<String, i32>,
-    rejected: &mut Vec<Rejection>,
+    rejected: &mut Rejections,
 ) -> Result<Vec<divide::TargetCluster>, divide::DivideError> {
     let binding = attempt.binding;
     let strategy = match &placement.scheduling {
         Scheduling::Duplicated => Strategy::Duplicated,
         Scheduling::Aggregated => Strategy::Aggregated,
         Scheduling::DynamicWeight => Strategy::DynamicWeight,
-        Scheduling::StaticWeight(rules) => Strategy::StaticWeight(
-            selected
-                .iter()
-                .map(|c| {
-                    let cluster = model.clusters.iter().find(|m| m.name == c.name);
-                    let weight = rules
-                        .iter()
-                        .filter(|r| {
-                            cluster.is_some_and(|m| cluster_matches(m, &r.target_cluster).is_ok())
-                        })
-                        .map(|r| r.weight)
-                        .max()
-                        .unwrap_or(0);
-                    (c.name.clone(), weight)
-                })
-                .collect(),
-        ),
+        Scheduling::StaticWeight(rules) => {
+            let rules: Vec<(Matcher, i64)> = (rules.iter())
+                .map(|r| (Matcher::new(&r.target_cluster), r.weight))
+                .collect();
+            Strategy::StaticWeight(
+                selected
+                    .iter()
+                    .map(|c| {
+                        let cluster = &model.clusters[cluster_index(model, &c.name)];
+                        let weight = (rules.iter())
+                            .filter(|(m, _)| m.matches(cluster).is_ok())
+                            .map(|(_, w)| *w)
+                            .max()
+                            .unwrap_or(0);
+                        (c.name.clone(), weight)
+                    })
+                    .collect(),
+            )
+        }
     };
     let divide_candidates: Vec<divide::Candidate> = selected
         .iter()
@@ -797,10 +774,7 @@ fn assign_replicas(
         } else {
             format!("no replicas assigned ({} available)", c.available)
         };
-        rejected.push(Rejection {
-            cluster: c.name.clone(),
-            reason,
-        });
+        rejected.push(cluster_index(model, &c.name), &reason);
     }
     Ok(assigned)
 }
@@ -838,115 +812,11 @@ fn targets(
         .collect()
 }
 
-fn reject(c: &Cluster, reason: String) -> Rejection {
-    Rejection {
-        cluster: c.name.clone(),
-        reason,
-    }
-}
-
-enum Rejected {
-    /// Karmada's reason and fanout's detailed one.
-    Other(&'static str, String),
-    /// The taint (as Karmada prints it) and the detailed reason.
-    Taint(String, String),
-}
-
-/// The filter plugins, in fanout's fixed order; `Ok` gives the overflow tier. A cluster of the previous
-/// result (`scheduled`) passes APIEnablement and TaintToleration, as in Karmada.
-fn filter(
-    c: &Cluster,
-    resource: &Resource,
-    placement: &crate::model::Placement,
-    affinities: &[&ClusterAffinity],
-    scheduled: bool,
-) -> Result<usize, Rejected> {
-    if !scheduled && let Some(apis) = &c.api_enablements {
-        let enabled = apis.list.iter().any(|a| {
-            a.group_version == resource.id.api_version
-                && a.resources.iter().any(|r| r.kind == resource.id.kind)
-        });
-        if !enabled {
-            return Err(Rejected::Other(
-                "cluster(s) did not have the API resource",
-                format!(
-                    "the cluster does not serve `{}` `{}`{}",
-                    resource.id.api_version,
-                    resource.id.kind,
-                    if apis.complete {
-                        ""
-                    } else {
-                        " (its API list is incomplete)"
-                    }
-                ),
-            ));
-        }
-    }
-    if !scheduled && let Some(taint) = untolerated_taint(c, &placement.tolerations) {
-        let t = taint_string(taint);
-        return Err(Rejected::Taint(
-            t.clone(),
-            format!("untolerated taint `{t}`"),
-        ));
-    }
-    let tier = affinity_tier(c, affinities)?;
-    spread_properties(c, placement)?;
-    Ok(tier)
-}
-
-/// ClusterAffinity: the index of the first of `affinities` (the term, then its overflow tiers) the
-/// cluster matches; 0 when there is none.
-fn affinity_tier(c: &Cluster, affinities: &[&ClusterAffinity]) -> Result<usize, Rejected> {
-    if affinities.is_empty() {
-        return Ok(0);
-    }
-    let mut first_reason = None;
-    let mut tier = None;
-    for (i, a) in affinities.iter().enumerate() {
-        match cluster_matches(c, a) {
-            Ok(()) => {
-                tier = Some(i);
-                break;
-            }
-            Err(why) => {
-                first_reason.get_or_insert(why);
-            }
-        }
-    }
-    tier.ok_or_else(|| {
-        Rejected::Other(
-            "cluster(s) did not match the placement cluster affinity constraint",
-            first_reason.unwrap_or_default(),
-        )
-    })
-}
-
-/// SpreadConstraint: the cluster has the property each spread constraint spreads by.
-fn spread_properties(c: &Cluster, placement: &crate::model::Placement) -> Result<(), Rejected> {
-    for s in &placement.spread_constraints {
-        let missing = match s.spread_by_field.as_str() {
-            "provider" if c.provider.is_none() => {
-                Some(("cluster(s) did not have provider property", "provider"))
-            }
-            "region" if c.region.is_none() => {
-                Some(("cluster(s) did not have region property", "region"))
-            }
-            "zone" if c.zones.is_empty() => {
-                Some(("cluster(s) did not have zones property", "zones"))
-            }
-            _ => None,
-        };
-        if let Some((reason, field)) = missing {
-            return Err(Rejected::Other(
-                reason,
-                format!(
-                    "spreading by {} needs the cluster's `spec.{field}`, which is not set",
-                    s.spread_by_field
-                ),
-            ));
-        }
-    }
-    Ok(())
+/// The index of a cluster of the inventory (sorted by name, names unique) by its name.
+fn cluster_index(model: &Model, name: &str) -> usize {
+    (model.clusters)
+        .binary_search_by(|c| c.name.as_str().cmp(name))
+        .unwrap_or_else(|_| unreachable!("`{name}` is a cluster of the inventory"))
 }
 
 #[cfg(test)]

@@ -204,52 +204,84 @@ fn clash(first: &Resource, second: &Resource, path: &str) -> Diagnostic {
 /// `spec.parallelism`): (resource index, cluster) → the rendered count, only where it differs from the
 /// scheduled one, so `plan` can show both. Only objects with override rules for a cluster are rendered.
 pub fn overridden_replicas(model: &Model, decisions: &[Decision]) -> crate::place::plan::Landed {
+    use rayon::prelude::*;
     let by_namespace = overrides::ByNamespace::new(model);
     let clusters: HashMap<&str, &Cluster> = model
         .clusters
         .iter()
         .map(|c| (c.name.as_str(), c))
         .collect();
-    let mut out = crate::place::plan::Landed::new();
-    for d in decisions {
-        let Outcome::Placed(placed) = &d.outcome else {
-            continue;
-        };
-        let resource = &model.resources[d.resource];
-        let policies = by_namespace.policies_for(resource);
-        if !placed.workload || policies.is_empty() {
-            continue;
-        }
-        let field = if resource.id.kind == "Job" {
-            "/spec/parallelism"
-        } else {
-            "/spec/replicas"
-        };
-        for target in &placed.targets {
-            let (Some(n), Some(&cluster)) =
-                (target.replicas, clusters.get(target.cluster.as_str()))
-            else {
-                continue;
+    let found: Vec<Vec<((usize, String), i64)>> = (decisions.par_iter())
+        .map(|d| {
+            let Outcome::Placed(placed) = &d.outcome else {
+                return Vec::new();
             };
-            let rules = overrides::matching_rules(&policies, cluster);
-            if rules.is_empty() {
-                continue;
+            let resource = &model.resources[d.resource];
+            let policies = by_namespace.policies_for(resource);
+            if !placed.workload || policies.is_empty() {
+                return Vec::new();
             }
-            let variant = Variant {
-                template: (resource.variants.get_key_value(&cluster.name)).map(|(k, _)| k.as_str()),
-                replicas: Some(n),
-                completions: None,
-                rules,
+            let field = if resource.id.kind == "Job" {
+                "/spec/parallelism"
+            } else {
+                "/spec/replicas"
             };
-            let rendered = cluster_object(model, resource, &variant, &policies)
-                .ok()
-                .and_then(|o| o.pointer(field).and_then(Value::as_i64));
-            if let Some(r) = rendered.filter(|r| *r != i64::from(n)) {
-                out.insert((d.resource, cluster.name.clone()), r);
+            // Only a plaintext operation on the field, or on a field holding it, can change it.
+            let touched = (policies.iter())
+                .flat_map(|p| &p.rules)
+                .flat_map(|r| &r.overriders.plaintext)
+                .any(|o| pointers_overlap(&o.path, field));
+            if !touched {
+                return Vec::new();
             }
-        }
-    }
-    out
+            let mut out = Vec::new();
+            // Clusters with the same rules, template and count render the same count: once each.
+            let mut seen: HashMap<VariantKey, Option<i64>> = HashMap::new();
+            for target in &placed.targets {
+                let (Some(n), Some(&cluster)) =
+                    (target.replicas, clusters.get(target.cluster.as_str()))
+                else {
+                    continue;
+                };
+                let rules = overrides::matching_rules(&policies, cluster);
+                if rules.is_empty() {
+                    continue;
+                }
+                let template =
+                    (resource.variants.get_key_value(&cluster.name)).map(|(k, _)| k.as_str());
+                let rendered = *seen.entry((rules.clone(), template, n)).or_insert_with(|| {
+                    let variant = Variant {
+                        template,
+                        replicas: Some(n),
+                        completions: None,
+                        rules,
+                    };
+                    cluster_object(model, resource, &variant, &policies)
+                        .ok()
+                        .and_then(|o| o.pointer(field).and_then(Value::as_i64))
+                });
+                if let Some(r) = rendered.filter(|r| *r != i64::from(n)) {
+                    out.push(((d.resource, cluster.name.clone()), r));
+                }
+            }
+            out
+        })
+        .collect();
+    found.into_iter().flatten().collect()
+}
+
+/// What a cluster's copy of an object depends on besides the object: the override rules that apply,
+/// its template variant and its replicas.
+type VariantKey<'a> = (Vec<(usize, usize)>, Option<&'a str>, i32);
+
+/// Whether one JSON pointer is the other or holds it (`/spec` holds `/spec/replicas`; `` holds all).
+fn pointers_overlap(a: &str, b: &str) -> bool {
+    let holds = |outer: &str, inner: &str| {
+        inner
+            .strip_prefix(outer)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    holds(a, b) || holds(b, a)
 }
 
 /// The object the clusters of one [`Variant`] receive (karmada-semantics.md §6.2): replicas revised

@@ -546,12 +546,12 @@ fn color_on_a_terminal_follows_no_color_and_term() {
 #[test]
 fn json_outputs_carry_a_format_version() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/multicloud");
-    for (command, field) in [("validate", "diagnostics"), ("plan", "workloads")] {
+    for (command, field, version) in [("validate", "diagnostics", 1), ("plan", "workloads", 2)] {
         let (code, out, err) = fanout(&[command, example, "--output", "json"]);
         assert_eq!(code, Some(0), "{err}");
         let json: serde_json::Value = serde_json::from_str(&out).unwrap();
         let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["formatVersion", field], "{command}");
-        assert_eq!(json["formatVersion"], 1, "{command}");
+        assert_eq!(json["formatVersion"], version, "{command}");
     }
 }

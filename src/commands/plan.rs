@@ -55,7 +55,10 @@ pub fn run(
     }
     let printed = print_stdout(|out| match output {
         Format::Json => {
-            let json = Versioned::new(plan::Json::with_landed(model, &shown, &landed));
+            let json = Versioned::with_version(
+                super::PLAN_FORMAT_VERSION,
+                plan::Json::with_landed(model, &shown, &landed),
+            );
             serde_json::to_writer_pretty(&mut *out, &json)?;
             writeln!(out)
         }

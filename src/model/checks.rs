@@ -23,34 +23,34 @@ fn err(o: &Object, pointer: &str, message: impl Into<String>) -> Diagnostic {
 /// selectors: such a selector is admitted and matches nothing.
 pub fn label_selector_problem(s: &api::LabelSelector) -> Option<(String, String)> {
     for (k, v) in &s.match_labels {
-        let at = format!("/matchLabels/{}", k.replace('~', "~0").replace('/', "~1"));
         if let Err(why) = names::label_key(k).and_then(|()| names::label_value(v)) {
+            let at = format!("/matchLabels/{}", k.replace('~', "~0").replace('/', "~1"));
             return Some((at, why));
         }
     }
     for (i, r) in s.match_expressions.iter().enumerate() {
-        let at = format!("/matchExpressions/{i}");
+        let at = || format!("/matchExpressions/{i}");
         if let Err(why) = names::label_key(&r.key) {
-            return Some((format!("{at}/key"), why));
+            return Some((format!("{}/key", at()), why));
         }
         match r.operator.as_str() {
             "In" | "NotIn" if r.values.is_empty() => {
                 let why = format!("operator `{}` needs at least one value", r.operator);
-                return Some((format!("{at}/values"), why));
+                return Some((format!("{}/values", at()), why));
             }
             "Exists" | "DoesNotExist" if !r.values.is_empty() => {
                 let why = format!("operator `{}` takes no values", r.operator);
-                return Some((format!("{at}/values"), why));
+                return Some((format!("{}/values", at()), why));
             }
             "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
             other => {
                 let why = format!("`{other}` is not a label selector operator");
-                return Some((format!("{at}/operator"), why));
+                return Some((format!("{}/operator", at()), why));
             }
         }
         for (j, v) in r.values.iter().enumerate() {
             if let Err(why) = names::label_value(v) {
-                return Some((format!("{at}/values/{j}"), why));
+                return Some((format!("{}/values/{j}", at()), why));
             }
         }
     }

@@ -129,17 +129,15 @@ pub fn claims(model: &Model) -> (Vec<Option<usize>>, Vec<Diagnostic>) {
         .filter_map(|(i, p)| Some((p.generated_for.as_ref()?, i)))
         .rev() // the first policy wins, as `position` would have it
         .collect();
-    // Policies written by hand (generated ones only ever claim their own workload), with their index.
-    let written: Vec<(usize, &PropagationPolicy)> = (model.propagation_policies.iter())
-        .enumerate()
-        .filter(|(_, p)| p.generated_for.is_none())
-        .collect();
+    // Policies written by hand (generated ones only ever claim their own workload), indexed by what
+    // their selectors can match, so each resource only looks at policies that could select it.
+    let written = Written::new(model);
     let claims = model
         .resources
         .iter()
         .map(|r| {
             if r.short_form {
-                for (_, p) in &written {
+                for (_, p) in written.candidates(r) {
                     if best_match(r, &p.selectors) == Match::Name {
                         diagnostics.push(
                             Diagnostic::error(
@@ -162,13 +160,68 @@ pub fn claims(model: &Model) -> (Vec<Option<usize>>, Vec<Diagnostic>) {
     (claims, diagnostics)
 }
 
-fn claim(resource: &Resource, policies: &[(usize, &PropagationPolicy)]) -> Option<usize> {
-    let best = |namespaced: bool| {
-        policies
-            .iter()
+/// The key a selector can match under: the policy's namespace (`None` for a cluster-wide policy) and
+/// the selector's apiVersion and kind.
+type SelectorKey<'a> = (Option<&'a str>, &'a str, &'a str);
+
+/// Policies written by hand, by [`SelectorKey`], each list in policy order.
+struct Written<'a> {
+    by_key: std::collections::HashMap<SelectorKey<'a>, Vec<(usize, &'a PropagationPolicy)>>,
+}
+
+impl<'a> Written<'a> {
+    fn new(model: &'a Model) -> Self {
+        let mut by_key: std::collections::HashMap<SelectorKey<'a>, Vec<_>> = Default::default();
+        for (i, p) in model.propagation_policies.iter().enumerate() {
+            if p.generated_for.is_some() {
+                continue;
+            }
+            for s in &p.selectors {
+                let list = by_key
+                    .entry((p.namespace.as_deref(), &s.api_version, &s.kind))
+                    .or_default();
+                if list.last().is_none_or(|(last, _)| *last != i) {
+                    list.push((i, p));
+                }
+            }
+        }
+        Written { by_key }
+    }
+
+    /// The policies of one scope (`namespaced`: the resource's namespace, else cluster-wide) that
+    /// could select `resource`.
+    fn scope(&self, resource: &'a Resource, namespaced: bool) -> &[(usize, &'a PropagationPolicy)] {
+        let ns = if namespaced {
+            match resource.id.namespace.as_deref() {
+                Some(ns) => Some(ns),
+                None => return &[],
+            }
+        } else {
+            None
+        };
+        let key = (
+            ns,
+            resource.id.api_version.as_str(),
+            resource.id.kind.as_str(),
+        );
+        self.by_key.get(&key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every policy, of either scope, that could select `resource`, in policy order.
+    fn candidates(&self, resource: &'a Resource) -> Vec<(usize, &'a PropagationPolicy)> {
+        let mut all: Vec<_> = (self.scope(resource, true).iter())
+            .chain(self.scope(resource, false))
             .copied()
-            .filter(|(_, p)| p.namespace.is_some() == namespaced)
-            .filter(|(_, p)| !namespaced || p.namespace == resource.id.namespace)
+            .collect();
+        all.sort_by_key(|(i, _)| *i);
+        all
+    }
+}
+
+fn claim<'a>(resource: &'a Resource, written: &Written<'a>) -> Option<usize> {
+    let best = |namespaced: bool| {
+        (written.scope(resource, namespaced).iter())
+            .copied()
             .filter_map(|(i, p)| {
                 let m = best_match(resource, &p.selectors);
                 (m != Match::None).then_some((i, p, m))

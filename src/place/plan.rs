@@ -105,10 +105,12 @@ struct JsonCluster<'a> {
 /// the count in the rendered object (`render::overridden_replicas` computes it).
 pub type Landed = std::collections::BTreeMap<(usize, String), i64>;
 
+/// One reason with every cluster it leaves out (format version 2: grouped, so a plan of many clusters
+/// prints each reason once rather than once per cluster).
 #[derive(Serialize)]
 struct JsonRejection<'a> {
-    cluster: &'a str,
     reason: &'a str,
+    clusters: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -139,11 +141,13 @@ impl<'a> Json<'a> {
 
 fn workload<'a>(model: &'a Model, d: &'a Decision) -> JsonWorkload<'a> {
     let r = &model.resources[d.resource];
-    let rejections = |rejected: &'a [crate::place::Rejection]| {
-        (rejected.iter())
-            .map(|r| JsonRejection {
-                cluster: &r.cluster,
-                reason: &r.reason,
+    let rejections = |rejected: &'a crate::place::Rejections| {
+        (rejected.groups().into_iter())
+            .map(|(reason, clusters)| JsonRejection {
+                reason,
+                clusters: (clusters.into_iter())
+                    .map(|c| model.clusters[c].name.as_str())
+                    .collect(),
             })
             .collect()
     };
@@ -245,8 +249,8 @@ pub fn to_text_with(model: &Model, decisions: &[&Decision], landed: &Landed) -> 
                 if let Some(h) = schedule {
                     let _ = writeln!(out, "    schedule: {}", h.describe());
                 }
-                for x in rejected {
-                    let _ = writeln!(out, "  - {:width$}  {}", x.cluster, x.reason);
+                for (c, reason) in rejected.iter() {
+                    let _ = writeln!(out, "  - {:width$}  {reason}", model.clusters[c].name);
                 }
             }
             Outcome::Placed(p) => {
@@ -291,8 +295,8 @@ pub fn to_text_with(model: &Model, decisions: &[&Decision], landed: &Landed) -> 
                 if let Some(h) = schedule {
                     let _ = writeln!(out, "    schedule: {}", h.describe());
                 }
-                for x in &p.rejected {
-                    let _ = writeln!(out, "  - {:width$}  {}", x.cluster, x.reason);
+                for (c, reason) in p.rejected.iter() {
+                    let _ = writeln!(out, "  - {:width$}  {reason}", model.clusters[c].name);
                 }
             }
         }
@@ -336,15 +340,15 @@ pub fn idle_overrides(model: &Model, decisions: &[Decision]) -> Vec<Diagnostic> 
                     // Only the clusters the placement selects may be overridden: one the filters
                     // leave out is an error; one selected but given no replicas only idles.
                     let filtered = (p.rejected.iter())
-                        .find(|x| x.cluster == *name)
-                        .filter(|x| !is_division_outcome(&x.reason));
+                        .find(|(c, _)| model.clusters[*c].name == *name)
+                        .filter(|(_, reason)| !is_division_outcome(reason));
                     out.push(match filtered {
                         Some(x) => Diagnostic::error(
                             "override-cluster",
                             span,
                             format!(
                                 "override for cluster `{name}`, where `{}` cannot be placed: {}",
-                                r.id, x.reason
+                                r.id, x.1
                             ),
                         )
                         .with_note("an override may only name clusters the workload may be placed on"),

@@ -182,7 +182,7 @@ fn no_fit_is_karmadas_fit_error_with_sorted_reasons() {
         error,
         "0/3 clusters are available: 1 cluster(s) had untolerated taint {dedicated=batch:NoSchedule}, 2 cluster(s) did not match the placement cluster affinity constraint."
     );
-    let reasons: Vec<&str> = rejected.iter().map(|r| r.reason.as_str()).collect();
+    let reasons: Vec<&str> = rejected.iter().map(|(_, reason)| reason).collect();
     assert_eq!(
         reasons,
         vec![
@@ -275,7 +275,7 @@ fn deleting_clusters_and_missing_apis_are_left_out() {
     let reasons: Vec<(&str, &str)> = p
         .rejected
         .iter()
-        .map(|r| (r.cluster.as_str(), r.reason.as_str()))
+        .map(|(c, reason)| (m.clusters[c].name.as_str(), reason))
         .collect();
     assert_eq!(
         reasons,

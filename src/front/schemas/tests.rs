@@ -234,7 +234,7 @@ fn config_and_plan_validate() {
     let plan = json!({"workloads": [
         {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "shop", "name": "web",
          "policy": "PropagationPolicy shop/web", "clusters": [{"name": "aws-eu-1", "replicas": 2}, {"name": "gcp-us-1", "replicas": 1}], "totalReplicas": 3,
-         "rejected": [{"cluster": "aws-eu-3", "reason": "excluded"}]},
+         "rejected": [{"reason": "excluded", "clusters": ["aws-eu-3", "aws-eu-4"]}]},
         {"apiVersion": "v1", "kind": "Namespace", "namespace": null, "name": "shop",
          "policy": "ClusterPropagationPolicy all", "requiredBy": ["Deployment shop/web"], "clusters": [{"name": "aws-eu-1", "replicas": null}], "totalReplicas": null, "rejected": []},
         {"apiVersion": "apps/v1", "kind": "Deployment", "namespace": "shop", "name": "big",

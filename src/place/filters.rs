@@ -1,0 +1,202 @@
+//! Karmada's filter plugins over the whole inventory for one scheduling attempt, in fanout's fixed
+//! order: APIEnablement, TaintToleration, ClusterAffinity, SpreadConstraint (a cluster being deleted
+//! is skipped first). Each cluster left out keeps a reason a reviewer can act on; when none passes,
+//! Karmada's `0/N clusters are available: ...` error counts the scheduler's own terse reasons.
+//!
+//! One attempt tests every cluster, and at estate scale most clusters fail for one of a few reasons,
+//! so a failure is first identified by what it quotes ([`Why`]) and worded once per distinct reason.
+//!
+//! Pure: the model in, the answer out.
+
+use super::Rejections;
+use super::affinity::{Matcher, Miss, taint_string, untolerated_taint};
+use super::steady::Previous;
+use crate::model::api::{ClusterAffinity, Taint};
+use crate::model::{Cluster, Model, Placement, Resource};
+use std::collections::HashMap;
+
+/// The filters' answer for one attempt.
+pub struct Filtered {
+    /// The clusters that pass (indices into `model.clusters`, in order) with their overflow tier: 0
+    /// for the active affinity itself, `i` for the `i`-th overflow affinity.
+    pub passed: Vec<(usize, usize)>,
+    /// The others, each with its reason, in cluster order.
+    pub rejected: Rejections,
+    /// The detail of Karmada's `0/N clusters are available` error, when no cluster passes.
+    pub none_available: Option<String>,
+}
+
+/// What a failing cluster's reason depends on: equal keys word the same reason.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Why<'c> {
+    Deleting,
+    /// The cluster lists its APIs without this resource's (`complete`: the list says it is complete).
+    Api {
+        complete: bool,
+    },
+    Taint(&'c Taint),
+    /// The first of the attempt's affinities the cluster fails, and how.
+    Affinity(Miss<'c>),
+    /// The property a spread constraint needs and the cluster lacks.
+    Spread(&'static str),
+}
+
+/// Run the filters over every cluster. `affinities[0]` is the active affinity (the placement's
+/// `clusterAffinity` or the term's), the rest its overflow tiers; none means every cluster matches.
+/// A cluster of the previous result (`prev`) passes APIEnablement and TaintToleration, as in Karmada.
+pub fn filter_clusters(
+    model: &Model,
+    resource: &Resource,
+    placement: &Placement,
+    affinities: &[&ClusterAffinity],
+    prev: Option<&Previous>,
+) -> Filtered {
+    let matchers: Vec<Matcher> = affinities.iter().map(|a| Matcher::new(a)).collect();
+    let mut passed = Vec::new();
+    let mut rejected = Rejections::new();
+    // Each distinct reason: its id in `rejected`, Karmada's terse reason and how many clusters.
+    let mut seen: HashMap<Why, (u32, String, usize)> = HashMap::new();
+    for (i, c) in model.clusters.iter().enumerate() {
+        let scheduled = prev.is_some_and(|p| p.contains(&c.name));
+        let why = match check(c, resource, placement, &matchers, scheduled) {
+            Ok(tier) => {
+                passed.push((i, tier));
+                continue;
+            }
+            Err(why) => why,
+        };
+        let entry = seen.entry(why).or_insert_with(|| {
+            let (karmada, detail) = words(why, resource, &matchers);
+            (rejected.intern(&detail), karmada, 0)
+        });
+        entry.2 += 1;
+        rejected.push_id(i, entry.0);
+    }
+    let none_available = passed.is_empty().then(|| {
+        // Counted by Karmada's reason (several of fanout's may share one), deleting clusters aside.
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for (why, (_, karmada, n)) in &seen {
+            if !matches!(why, Why::Deleting) {
+                *counts.entry(karmada.as_str()).or_default() += n;
+            }
+        }
+        let mut reasons: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        reasons.sort();
+        if reasons.is_empty() {
+            "no cluster exists".to_owned()
+        } else {
+            reasons.join(", ")
+        }
+    });
+    Filtered {
+        passed,
+        rejected,
+        none_available,
+    }
+}
+
+/// The filter plugins for one cluster; `Ok` gives the overflow tier.
+fn check<'c>(
+    c: &'c Cluster,
+    resource: &Resource,
+    placement: &Placement,
+    affinities: &[Matcher],
+    scheduled: bool,
+) -> Result<usize, Why<'c>> {
+    if c.deleting {
+        return Err(Why::Deleting);
+    }
+    if !scheduled && let Some(apis) = &c.api_enablements {
+        let enabled = apis.list.iter().any(|a| {
+            a.group_version == resource.id.api_version
+                && a.resources.iter().any(|r| r.kind == resource.id.kind)
+        });
+        if !enabled {
+            return Err(Why::Api {
+                complete: apis.complete,
+            });
+        }
+    }
+    if !scheduled && let Some(taint) = untolerated_taint(c, &placement.tolerations) {
+        return Err(Why::Taint(taint));
+    }
+    let tier = affinity_tier(c, affinities)?;
+    spread_properties(c, placement)?;
+    Ok(tier)
+}
+
+/// ClusterAffinity: the index of the first of `affinities` (the term, then its overflow tiers) the
+/// cluster matches; 0 when there is none. A cluster matching none fails as it fails the first.
+fn affinity_tier<'c>(c: &'c Cluster, affinities: &[Matcher]) -> Result<usize, Why<'c>> {
+    let mut first = None;
+    for (i, a) in affinities.iter().enumerate() {
+        match a.check(c) {
+            Ok(()) => return Ok(i),
+            Err(miss) => {
+                first.get_or_insert(miss);
+            }
+        }
+    }
+    first.map_or(Ok(0), |miss| Err(Why::Affinity(miss)))
+}
+
+/// SpreadConstraint: the cluster has the property each spread constraint spreads by.
+fn spread_properties<'c>(c: &Cluster, placement: &Placement) -> Result<(), Why<'c>> {
+    for s in &placement.spread_constraints {
+        let missing = match s.spread_by_field.as_str() {
+            "provider" if c.provider.is_none() => Some("provider"),
+            "region" if c.region.is_none() => Some("region"),
+            "zone" if c.zones.is_empty() => Some("zone"),
+            _ => None,
+        };
+        if let Some(field) = missing {
+            return Err(Why::Spread(field));
+        }
+    }
+    Ok(())
+}
+
+/// Karmada's terse reason (for `0/N clusters are available`) and fanout's detailed one.
+fn words(why: Why<'_>, resource: &Resource, affinities: &[Matcher]) -> (String, String) {
+    match why {
+        Why::Deleting => (String::new(), "the cluster is being deleted".into()),
+        Why::Api { complete } => (
+            "cluster(s) did not have the API resource".into(),
+            format!(
+                "the cluster does not serve `{}` `{}`{}",
+                resource.id.api_version,
+                resource.id.kind,
+                if complete {
+                    ""
+                } else {
+                    " (its API list is incomplete)"
+                }
+            ),
+        ),
+        Why::Taint(taint) => {
+            let t = taint_string(taint);
+            (
+                format!("cluster(s) had untolerated taint {{{t}}}"),
+                format!("untolerated taint `{t}`"),
+            )
+        }
+        Why::Affinity(miss) => (
+            "cluster(s) did not match the placement cluster affinity constraint".into(),
+            affinities
+                .first()
+                .map(|a| a.reason(&miss))
+                .unwrap_or_default(),
+        ),
+        Why::Spread(field) => {
+            let (property, spec) = match field {
+                "provider" => ("provider", "provider"),
+                "region" => ("region", "region"),
+                _ => ("zones", "zones"),
+            };
+            (
+                format!("cluster(s) did not have {property} property"),
+                format!("spreading by {field} needs the cluster's `spec.{spec}`, which is not set"),
+            )
+        }
+    }
+}
