@@ -1,6 +1,7 @@
-//! Karmada's own unit-test tables as fixtures: every `fixtures/karmada-*` folder holding a `karmada.tsv`
-//! is one row of a Go test table of Karmada v1.19.0-rc.0 (or one case of a third-party customization's
-//! `testdata`), cited by the folder's one-line `README.md` (file, test function, the row's `name:`).
+//! Karmada's own unit-test tables as fixtures: every `fixtures/karmada-*` folder (but the ordinary
+//! fixtures named in [`NOT_TRANSCRIPTIONS`]) is one row of a Go test table of Karmada v1.19.0-rc.0 (or
+//! one case of a third-party customization's `testdata`), cited by the folder's one-line `README.md`
+//! (file, test function, the row's `name:`).
 //! Facts carry over, not code: the row's clusters, policy and object are written as a repository
 //! (`repo/`); a row that starts from a previous schedule result has it as the `ResourceBinding` Karmada
 //! would hold (`binding.yaml`, beside `repo/`), which this test records with `fanout adopt-bindings`
