@@ -120,8 +120,20 @@ impl Placed {
 pub struct Binding {
     pub replicas: i32,
     pub requirements: Option<ReplicaRequirements>,
+    /// A kind with replicas (Deployment, Job, ..., a custom kind whose interpreter gives some): `plan`
+    /// shows its replicas. Not what Karmada's scheduler decides by: see [`Binding::is_workload`].
     pub workload: bool,
     pub job_completions: Option<i32>,
+}
+
+impl Binding {
+    /// Karmada's `ResourceBindingSpec.IsWorkload` (`pkg/apis/work/v1alpha2/binding_types_helper.go`):
+    /// replicas > 0 or replica requirements, whatever the kind. Only then do overflow affinities count
+    /// (`clusteraffinity` filter), replicas fill overflow tiers and the scheduler reschedules only on its
+    /// triggers; a 0-replica Deployment without requests is scheduled like a ConfigMap.
+    pub fn is_workload(&self) -> bool {
+        self.replicas > 0 || self.requirements.is_some()
+    }
 }
 
 fn int(v: Option<&Value>) -> Option<i32> {
@@ -405,11 +417,10 @@ fn schedule(
 ) -> (Outcome, How, Option<Record>) {
     let binding = interpret::binding(model, resource);
     let placement = &policy.placement;
-    let karmada_workload = binding.replicas > 0 || binding.requirements.is_some();
     let trigger = steady::trigger(
         prev,
         forced,
-        karmada_workload,
+        binding.is_workload(),
         binding.replicas,
         placement,
         &model.clusters,
@@ -443,14 +454,15 @@ fn schedule(
         Affinity::Single(a) => vec![(None, vec![a], false)],
         Affinity::Terms(terms) => (terms.iter().skip(start))
             .map(|t| {
+                // overflow tiers only for what Karmada counts as a workload, not by kind
                 let mut list = vec![&t.affinity];
-                if binding.workload {
+                if binding.is_workload() {
                     list.extend(t.overflow_affinities.iter());
                 }
                 (
                     Some(t.affinity_name.as_str()),
                     list,
-                    binding.workload && !t.overflow_affinities.is_empty(),
+                    binding.is_workload() && !t.overflow_affinities.is_empty(),
                 )
             })
             .collect(),

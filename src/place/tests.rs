@@ -302,3 +302,47 @@ fn unclaimed_resources_are_not_propagated() {
         Outcome::NotPropagated { .. }
     ));
 }
+
+/// Overflow affinities count only for what Karmada's `IsWorkload` calls a workload (replicas > 0 or
+/// replica requirements), not by kind: a 0-replica Deployment without requests stays in the primary
+/// group, like a ConfigMap; with requests its overflow clusters pass the filter (and, 0 replicas being
+/// divided, it lands nowhere).
+#[test]
+fn overflow_affinities_only_for_karmada_workloads() {
+    let overflow = "    clusterAffinities:\n      - affinityName: primary\n        clusterNames: [a]\n        overflowAffinities:\n          - {affinityName: burst, clusterNames: [b]}\n    replicaScheduling:\n      replicaSchedulingType: Divided\n      replicaDivisionPreference: Weighted\n      weightPreference: {dynamicWeight: AvailableReplicas}\n";
+    let m = model(&format!(
+        "{}{}{}{}{}",
+        cluster("a", "r1", "10", ""),
+        cluster("b", "r2", "10", ""),
+        deployment("idle", 0, false),
+        deployment("reserved", 0, true),
+        policy(overflow)
+    ));
+    let (decisions, _) = place(&m);
+    let by_name = |name: &str| {
+        let d = (decisions.iter())
+            .find(|d| m.resources[d.resource].id.name == name)
+            .unwrap();
+        let Outcome::Placed(p) = &d.outcome else {
+            panic!("{d:?}")
+        };
+        p.clone()
+    };
+    let idle = by_name("idle");
+    assert_eq!(
+        (idle.targets.iter())
+            .map(|t| (t.cluster.as_str(), t.replicas))
+            .collect::<Vec<_>>(),
+        vec![("a", Some(0))]
+    );
+    let b = idle.rejected.iter().find(|r| r.cluster == "b").unwrap();
+    assert!(b.reason.contains("clusterNames"), "{}", b.reason);
+    let reserved = by_name("reserved");
+    assert!(reserved.targets.is_empty(), "{reserved:?}");
+    // both tiers passed the filter (no estimate for 0 replicas: Karmada counts MaxInt32 available)
+    let rejected: Vec<(&str, &str)> = (reserved.rejected.iter())
+        .map(|r| (r.cluster.as_str(), r.reason.as_str()))
+        .collect();
+    let reason = "no replicas assigned (2147483647 available)";
+    assert_eq!(rejected, vec![("a", reason), ("b", reason)]);
+}
