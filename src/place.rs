@@ -153,8 +153,8 @@ pub fn binding(resource: &Resource) -> Binding {
                 None,
             ),
             ("batch", "Job") => {
-                let parallelism = int(spec("parallelism")).unwrap_or(1);
-                let completions = int(spec("completions"));
+                // as the API server defaults them: neither given → both 1
+                let (parallelism, completions) = interpret::job::counts(body);
                 (
                     parallelism.min(completions.unwrap_or(parallelism)),
                     spec("template/spec"),

@@ -265,6 +265,8 @@ fn cluster_object(
         Some(cluster) => resource.variants[cluster].clone(),
         None => resource.body.clone(),
     };
+    // the template as karmada-apiserver stores it, then Karmada's ReviseReplica
+    crate::place::interpret::api_defaults(resource, &mut body);
     if let Some(n) = variant.replicas {
         crate::place::interpret::revise(model, resource, &mut body, n);
     }

@@ -18,6 +18,7 @@
 //! Invariants: pure, deterministic, no panics; a failed GetDependencies means no dependencies (as in
 //! Karmada), never an error.
 
+pub mod job;
 mod strategies;
 mod table;
 #[cfg(test)]
@@ -357,6 +358,15 @@ fn revise_rule<'m>(model: &'m Model, resource: &Resource) -> Option<Revise<'m>> 
     match declared(model, resource).and_then(|c| c.revise.as_ref()) {
         Some(rule) => Some(Revise::Field(&rule.rule)),
         None => built_in(&resource.id.api_version, &resource.id.kind)?.revise,
+    }
+}
+
+/// The API server's defaults on the fields Karmada's interpreter reads and revises, written into a copy
+/// of `resource` (`body`) as karmada-apiserver stores the template: a Job's `parallelism` and
+/// `completions` ([`job`]). Other kinds are left as written.
+pub fn api_defaults(resource: &Resource, body: &mut Value) {
+    if let ("batch", "Job") = (resource.id.group(), resource.id.kind.as_str()) {
+        job::apply_defaults(body);
     }
 }
 

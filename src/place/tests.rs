@@ -346,3 +346,32 @@ fn overflow_affinities_only_for_karmada_workloads() {
     let reason = "no replicas assigned (2147483647 available)";
     assert_eq!(rejected, vec![("a", reason), ("b", reason)]);
 }
+
+/// A Job with neither `parallelism` nor `completions`: the API server sets both to 1, which Karmada
+/// divides (one replica, its one completion) and the plan shows.
+#[test]
+fn a_job_without_counts_has_the_defaulted_completion() {
+    let job = "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: once, namespace: ns}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n";
+    let divided = "    replicaScheduling: {replicaSchedulingType: Divided, replicaDivisionPreference: Weighted}\n";
+    for (placement, clusters) in [(divided, 1), ("    clusterTolerations: []\n", 2)] {
+        let m = model(&format!(
+            "{}{}{job}{}",
+            cluster("a", "r1", "", ""),
+            cluster("b", "r1", "", ""),
+            policy(placement)
+        ));
+        assert_eq!(
+            binding(&m.resources[0]).job_completions,
+            Some(1),
+            "the API server's default"
+        );
+        let (decisions, _) = place(&m);
+        let Outcome::Placed(p) = &decisions[0].outcome else {
+            panic!("{decisions:?}")
+        };
+        let got: Vec<(Option<i32>, Option<i32>)> = (p.targets.iter())
+            .map(|t| (t.replicas, t.completions))
+            .collect();
+        assert_eq!(got, vec![(Some(1), Some(1)); clusters], "{placement}");
+    }
+}
