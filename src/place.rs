@@ -349,7 +349,9 @@ fn attach_dependencies(model: &Model, decisions: &mut [Decision]) -> Vec<Diagnos
 type Followers = BTreeMap<usize, (BTreeSet<String>, BTreeSet<ObjectRef>)>;
 
 /// What each placed workload with `propagateDeps` references: an object in the repository follows it to
-/// its clusters; a missing one is a warning at the reference.
+/// its clusters; a missing one is a warning at the reference. Objects its interpreter selects by label
+/// follow it too, every one that matches (Karmada's dependencies distributor,
+/// `handleDependentResource`).
 fn dependency_followers(model: &Model, decisions: &[Decision]) -> (Followers, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let index: BTreeMap<(&str, &str, Option<&str>, &str), usize> = model
@@ -378,7 +380,30 @@ fn dependency_followers(model: &Model, decisions: &[Decision]) -> (Followers, Ve
         }
         let r = &model.resources[d.resource];
         let ns = r.id.namespace.as_deref().unwrap_or("default");
-        for dep in interpret::dependencies(model, &r.body, ns) {
+        let found = interpret::all_dependencies(model, &r.body, ns);
+        let mut follow = |i: usize| {
+            let entry = follows.entry(i).or_default();
+            entry
+                .0
+                .extend(placed.targets.iter().map(|t| t.cluster.clone()));
+            entry.1.insert(r.id.clone());
+        };
+        // selected by label (a ServiceImport's EndpointSlices): every match follows; none is no warning
+        for selected in &found.selected {
+            let matching = (model.resources.iter().enumerate()).filter(|(_, o)| {
+                let id = &o.id;
+                selected.selects(
+                    &id.api_version,
+                    &id.kind,
+                    id.namespace.as_deref(),
+                    &o.labels,
+                )
+            });
+            for (i, _) in matching {
+                follow(i);
+            }
+        }
+        for dep in found.named {
             let key = (
                 dep.api_version,
                 dep.kind,
@@ -386,11 +411,7 @@ fn dependency_followers(model: &Model, decisions: &[Decision]) -> (Followers, Ve
                 dep.name.as_str(),
             );
             match index.get(&key) {
-                Some(&i) => {
-                    let entry = follows.entry(i).or_default();
-                    entry.0.extend(placed.targets.iter().map(|t| t.cluster.clone()));
-                    entry.1.insert(r.id.clone());
-                }
+                Some(&i) => follow(i),
                 None => diagnostics.push(Diagnostic::warning(
                     "missing-dependency",
                     r.origin.span_at(&dep.pointer),

@@ -3,7 +3,8 @@
 //!
 //! **The unit** of sharding is a connected group of objects: an object is joined with every object it
 //! names as a dependency ([`deps::dependencies`]: the ConfigMaps, Secrets, ServiceAccounts and
-//! PersistentVolumeClaims of a pod template, an Ingress's TLS Secrets, ...) and with every object that
+//! PersistentVolumeClaims of a pod template, an Ingress's TLS Secrets, ...) or selects by label (a
+//! ServiceImport's EndpointSlices, [`deps::interpret`]), and with every object that
 //! would be written to the same file name (another version of one group's kind). Workloads that share a
 //! dependency therefore share a shard, and a dependency goes to exactly the clusters it goes to in the
 //! whole render. Edges are taken whether or not the claiming policy has `propagateDeps`, so editing a
@@ -148,7 +149,8 @@ pub fn units(model: &Model) -> Vec<Unit> {
     }
     for (i, r) in model.resources.iter().enumerate() {
         let ns = r.id.namespace.as_deref().unwrap_or("default");
-        for dep in deps::dependencies(&r.body, ns) {
+        let found = deps::interpret(&r.body, ns).unwrap_or_default();
+        for dep in found.named {
             let key = (
                 dep.api_version,
                 dep.kind,
@@ -157,6 +159,19 @@ pub fn units(model: &Model) -> Vec<Unit> {
             );
             if let Some(&j) = by_ref.get(&key) {
                 join(i, j);
+            }
+        }
+        for selected in &found.selected {
+            for (j, o) in model.resources.iter().enumerate() {
+                let id = &o.id;
+                if selected.selects(
+                    &id.api_version,
+                    &id.kind,
+                    id.namespace.as_deref(),
+                    &o.labels,
+                ) {
+                    join(i, j);
+                }
             }
         }
     }

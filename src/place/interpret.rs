@@ -393,23 +393,35 @@ pub fn revise(model: &Model, resource: &Resource, body: &mut Value, replicas: i3
 /// The named dependencies of `object` in `namespace`: the repository's customization, then the
 /// built-in one, then the native interpreter ([`deps::dependencies`]). A failing script gives none.
 pub fn dependencies(model: &Model, object: &Value, namespace: &str) -> Vec<Dependency> {
+    all_dependencies(model, object, namespace).named
+}
+
+/// Everything `object` in `namespace` depends on: the named dependencies ([`dependencies`]) and those
+/// selected by label, which only the native interpreter gives (a ServiceImport's EndpointSlices,
+/// [`deps::interpret`]); the customizations fanout reads name their dependencies. A failing script, or
+/// a result Karmada rejects, gives none.
+pub fn all_dependencies(model: &Model, object: &Value, namespace: &str) -> deps::Dependencies {
     let api_version = object
         .get("apiVersion")
         .and_then(Value::as_str)
         .unwrap_or("");
     let kind = object.get("kind").and_then(Value::as_str).unwrap_or("");
+    let named = |named| deps::Dependencies {
+        named,
+        selected: Vec::new(),
+    };
     if let Some(c) = model.interpreter.get(api_version, kind)
         && !c.dependencies.is_empty()
     {
         let mut found = Collector::new(namespace);
         let templates = c.dependencies.iter().map(|d| d.rule.as_str());
         pod_template_dependencies(object, templates, &mut found);
-        return found.finish();
+        return named(found.finish());
     }
     let rule = built_in(api_version, kind).and_then(|r| r.dependencies);
     match rule {
-        Some(rule) => built_in_dependencies(&rule, object, namespace).unwrap_or_default(),
-        None => deps::dependencies(object, namespace),
+        Some(rule) => named(built_in_dependencies(&rule, object, namespace).unwrap_or_default()),
+        None => deps::interpret(object, namespace).unwrap_or_default(),
     }
 }
 

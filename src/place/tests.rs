@@ -375,3 +375,48 @@ fn a_job_without_counts_has_the_defaulted_completion() {
         assert_eq!(got, vec![(Some(1), Some(1)); clusters], "{placement}");
     }
 }
+
+/// Karmada's dependencies distributor attaches what a ServiceImport's interpreter selects by label:
+/// every EndpointSlice of its namespace labelled `kubernetes.io/service-name: derived-<name>` follows
+/// it to its clusters (attached bindings have no replicas); others stay where their own policy puts them.
+#[test]
+fn endpoint_slices_selected_by_label_follow_their_service_import() {
+    let slice = |name: &str, ns: &str, service: &str| {
+        format!(
+            "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: {name}\n  namespace: {ns}\n  labels: {{kubernetes.io/service-name: {service}}}\naddressType: IPv4\nendpoints: [{{addresses: [10.0.0.1]}}]\nports: [{{port: 80}}]\n"
+        )
+    };
+    let import = "---\napiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceImport\nmetadata: {name: web, namespace: ns}\nspec:\n  type: ClusterSetIP\n  ports: [{port: 80, protocol: TCP}]\n";
+    let policy = "---\napiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {name: mcs, namespace: ns}\nspec:\n  resourceSelectors: [{apiVersion: multicluster.x-k8s.io/v1alpha1, kind: ServiceImport}]\n  placement:\n    clusterAffinity: {clusterNames: [b]}\n";
+    let m = model(&format!(
+        "{}{}{import}{}{}{}{}{policy}",
+        cluster("a", "r1", "", ""),
+        cluster("b", "r1", "", ""),
+        slice("web-1", "ns", "derived-web"),
+        slice("web-2", "ns", "derived-web"),
+        slice("web-elsewhere", "other", "derived-web"),
+        slice("api-1", "ns", "derived-api"),
+    ));
+    let (decisions, _) = place(&m);
+    let outcome = |name: &str| {
+        let d = (decisions.iter())
+            .find(|d| m.resources[d.resource].id.name == name)
+            .unwrap();
+        match &d.outcome {
+            Outcome::Placed(p) => {
+                let clusters: Vec<(&str, Option<i32>)> = (p.targets.iter())
+                    .map(|t| (t.cluster.as_str(), t.replicas))
+                    .collect();
+                let by: Vec<String> = p.required_by.iter().map(|r| r.to_string()).collect();
+                format!("{clusters:?} {by:?} workload={}", p.workload)
+            }
+            other => format!("{other:?}"),
+        }
+    };
+    let follows = r#"[("b", None)] ["ServiceImport ns/web"] workload=false"#;
+    assert_eq!(outcome("web-1"), follows);
+    assert_eq!(outcome("web-2"), follows);
+    for stays in ["web-elsewhere", "api-1"] {
+        assert!(outcome(stays).starts_with("NotPropagated"), "{stays}");
+    }
+}

@@ -60,6 +60,33 @@ fn a_shared_dependency_joins_its_workloads() {
     );
 }
 
+/// A ServiceImport is one unit with the EndpointSlices it selects by label (they follow it), not with
+/// those of another service or namespace.
+#[test]
+fn endpoint_slices_selected_by_label_join_their_service_import() {
+    let slice = |name: &str, ns: &str, service: &str| {
+        format!(
+            "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: {name}\n  namespace: {ns}\n  labels: {{kubernetes.io/service-name: {service}}}\naddressType: IPv4\nendpoints: []\n"
+        )
+    };
+    let m = model(&format!(
+        "{}{}{}{}{}",
+        cluster("c1", "r", "", ""),
+        "---\napiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceImport\nmetadata: {name: web, namespace: ns}\nspec: {type: ClusterSetIP}\n",
+        slice("web-1", "ns", "derived-web"),
+        slice("web-2", "other", "derived-web"),
+        slice("api-1", "ns", "derived-api"),
+    ));
+    let units: Vec<Vec<&str>> = (units(&m).iter())
+        .map(|u| {
+            (u.members.iter())
+                .map(|&i| m.resources[i].id.name.as_str())
+                .collect()
+        })
+        .collect();
+    assert_eq!(units, [vec!["api-1"], vec!["web-1", "web"], vec!["web-2"]]);
+}
+
 /// A deterministic stream of unit hashes and costs (2 to 4 objects of 100 clusters, some larger).
 fn some_units(n: usize, seed: u64) -> Vec<(u64, u64)> {
     (0..n as u64)
