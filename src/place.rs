@@ -1,7 +1,9 @@
 //! Placement: for every resource, the clusters it lands on and the replicas each gets, as Karmada's
 //! scheduler decides them: on a first schedule, or in steady mode from the previous result ([`steady`]).
 //!
-//! Per resource: the claiming policy (`matching`), the binding's replicas and per-pod requirements
+//! The repository's CustomResourceDefinitions are scheduled first: where they land, their APIs count
+//! as enabled for the objects they define ([`api_enablement`]). Then per resource: the claiming policy
+//! (`matching`), the binding's replicas and per-pod requirements
 //! (karmada-semantics.md §6.1, [`estimate`]), then for each active affinity term (§2.3, failing over term
 //! by term): the filters in a fixed order (APIEnablement, TaintToleration, ClusterAffinity,
 //! SpreadConstraint), available replicas per cluster (§3), candidate order and spread selection
@@ -20,6 +22,7 @@
 //! always names the first in the order above.
 
 pub mod affinity;
+pub mod api_enablement;
 pub mod deps;
 pub mod divide;
 pub mod estimate;
@@ -33,6 +36,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::api::ClusterAffinity;
 use crate::model::{Affinity, Cluster, Model, ObjectRef, PropagationPolicy, Resource, Scheduling};
 use affinity::{cluster_matches, taint_string, untolerated_taint};
+use api_enablement::ServedApis;
 use divide::Strategy;
 use estimate::{ReplicaRequirements, ResourceModel, ResourceSummary};
 use matching::{Skipped, namespace_auto_propagated, never_propagated};
@@ -86,6 +90,9 @@ pub struct Placed {
     /// Workloads whose `propagateDeps` brings this object along (Karmada's attached bindings); it goes to
     /// the union of their clusters and its own.
     pub required_by: Vec<ObjectRef>,
+    /// Target clusters whose inventory does not list the object's API, served there by the repository's
+    /// CustomResourceDefinition (by name) placed on them ([`api_enablement`]).
+    pub api_from_crd: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -237,12 +244,41 @@ fn schedule_all(model: &Model, prior: &Prior) -> Vec<Decision> {
     let (claims, _) = matching::claims(model);
     let capacities: Vec<Capacity> = model.clusters.iter().map(capacity).collect();
     let skipped = Skipped::new(model);
+    let inputs = (&claims[..], &capacities[..], &skipped);
+    // The repository's CRDs first: where they land, their APIs count as enabled for the objects they
+    // define ([`api_enablement`]), as Karmada learns an API once the CRD is on the member cluster.
+    let crds = schedule_where(
+        model,
+        prior,
+        inputs,
+        &ServedApis::default(),
+        api_enablement::is_crd,
+    );
+    let served = ServedApis::new(model, &crds);
+    let others = schedule_where(model, prior, inputs, &served, |r| {
+        !api_enablement::is_crd(r)
+    });
+    let mut decisions: Vec<Decision> = crds.into_iter().chain(others).collect();
+    decisions.sort_by_key(|d| d.resource);
+    decisions
+}
+
+/// [`schedule_all`]'s per-object step for the resources `which` keeps, with the APIs `served` by the
+/// repository's CRDs.
+fn schedule_where(
+    model: &Model,
+    prior: &Prior,
+    (claims, capacities, skipped): (&[Option<usize>], &[Capacity], &Skipped),
+    served: &ServedApis,
+    which: impl Fn(&Resource) -> bool + Sync,
+) -> Vec<Decision> {
     // Each resource is scheduled on its own (as Karmada's scheduler does, one binding at a time, against
     // the inventory's capacities): on every core, decisions in resource order.
     (model.resources.par_iter())
         .enumerate()
+        .filter(|(_, r)| which(r))
         .map(|(i, r)| {
-            let auto = namespace_auto_propagated(r, &skipped);
+            let auto = namespace_auto_propagated(r, skipped);
             let (outcome, how, record) = match claims[i] {
                 // Karmada's namespace controller: every Namespace goes to every cluster, whatever the
                 // policies (ClusterOverridePolicies still apply).
@@ -260,13 +296,14 @@ fn schedule_all(model: &Model, prior: &Prior) -> Vec<Decision> {
                         affinity_term: None,
                         skipped_terms: Vec::new(),
                         required_by: Vec::new(),
+                        api_from_crd: BTreeMap::new(),
                     }),
                     None,
                     None,
                 ),
                 None => (
                     Outcome::NotPropagated {
-                        reason: never_propagated(r, &skipped)
+                        reason: never_propagated(r, skipped)
                             .unwrap_or(
                                 "no PropagationPolicy or ClusterPropagationPolicy selects it",
                             )
@@ -288,11 +325,12 @@ fn schedule_all(model: &Model, prior: &Prior) -> Vec<Decision> {
                 Some(p) => {
                     let (outcome, how, record) = schedule(
                         model,
-                        &capacities,
+                        capacities,
                         r,
                         &model.propagation_policies[p],
                         prior.history.get(&r.id),
                         prior.reschedule.wants(&r.id),
+                        served,
                     );
                     (outcome, Some(how), record)
                 }
@@ -339,6 +377,7 @@ fn attach_dependencies(model: &Model, decisions: &mut [Decision]) -> Vec<Diagnos
             affinity_term: None,
             skipped_terms: Vec::new(),
             required_by: required_by.into_iter().collect(),
+            api_from_crd: BTreeMap::new(),
         });
     }
     diagnostics
@@ -435,6 +474,7 @@ fn schedule(
     policy: &PropagationPolicy,
     prev: Option<&Previous>,
     forced: bool,
+    served: &ServedApis,
 ) -> (Outcome, How, Option<Record>) {
     let binding = interpret::binding(model, resource);
     let placement = &policy.placement;
@@ -498,6 +538,7 @@ fn schedule(
                 tiered: *tiered,
                 prev: Some(prev),
                 mode,
+                served,
             };
             let rejected = match schedule_term(model, capacities, resource, policy, &attempt) {
                 Ok(p) => p.rejected,
@@ -505,6 +546,8 @@ fn schedule(
             };
             placed.rejected = left_out(model, &placed.targets, rejected);
         }
+        placed.api_from_crd =
+            api_enablement::granted(&model.clusters, resource, &placed.targets, served);
         let record = record(&placed);
         return (Outcome::Placed(placed), how, Some(record));
     }
@@ -517,11 +560,14 @@ fn schedule(
             tiered,
             prev,
             mode,
+            served,
         };
         match schedule_term(model, capacities, resource, policy, &attempt) {
             Ok(mut placed) => {
                 placed.affinity_term = name.map(str::to_owned);
                 placed.skipped_terms = skipped;
+                placed.api_from_crd =
+                    api_enablement::granted(&model.clusters, resource, &placed.targets, served);
                 let record = record(&placed);
                 return (Outcome::Placed(placed), how, Some(record));
             }
@@ -576,6 +622,7 @@ fn kept(
         affinity_term: prev.term.as_ref().map(|t| t.0.clone()),
         skipped_terms: Vec::new(),
         required_by: Vec::new(),
+        api_from_crd: BTreeMap::new(),
     }
 }
 
@@ -587,6 +634,8 @@ struct Attempt<'a> {
     tiered: bool,
     prev: Option<&'a Previous>,
     mode: divide::Mode,
+    /// The APIs the repository's CRDs serve where they are placed.
+    served: &'a ServedApis,
 }
 
 /// Why one affinity term failed: Karmada's error, and the clusters left out so far with their reasons.
@@ -625,6 +674,7 @@ fn schedule_term(
         affinity_term: None,
         skipped_terms: Vec::new(),
         required_by: Vec::new(),
+        api_from_crd: BTreeMap::new(),
     })
 }
 
@@ -659,7 +709,7 @@ fn feasible_clusters(
             continue;
         }
         let scheduled = attempt.prev.is_some_and(|p| p.contains(&c.name));
-        match filter(c, resource, placement, attempt.affinities, scheduled) {
+        match filter(c, resource, placement, attempt, scheduled) {
             Ok(tier) => {
                 let available = estimate::available_replicas(
                     binding.replicas,
@@ -891,29 +941,11 @@ fn filter(
     c: &Cluster,
     resource: &Resource,
     placement: &crate::model::Placement,
-    affinities: &[&ClusterAffinity],
+    attempt: &Attempt<'_>,
     scheduled: bool,
 ) -> Result<usize, Rejected> {
-    if !scheduled && let Some(apis) = &c.api_enablements {
-        let enabled = apis.list.iter().any(|a| {
-            a.group_version == resource.id.api_version
-                && a.resources.iter().any(|r| r.kind == resource.id.kind)
-        });
-        if !enabled {
-            return Err(Rejected::Other(
-                "cluster(s) did not have the API resource",
-                format!(
-                    "the cluster does not serve `{}` `{}`{}",
-                    resource.id.api_version,
-                    resource.id.kind,
-                    if apis.complete {
-                        ""
-                    } else {
-                        " (its API list is incomplete)"
-                    }
-                ),
-            ));
-        }
+    if !scheduled && let Err(detail) = api_enablement::filter(c, resource, attempt.served) {
+        return Err(Rejected::Other(api_enablement::KARMADA_REASON, detail));
     }
     if !scheduled && let Some(taint) = untolerated_taint(c, &placement.tolerations) {
         let t = taint_string(taint);
@@ -922,7 +954,7 @@ fn filter(
             format!("untolerated taint `{t}`"),
         ));
     }
-    let tier = affinity_tier(c, affinities)?;
+    let tier = affinity_tier(c, attempt.affinities)?;
     spread_properties(c, placement)?;
     Ok(tier)
 }

@@ -283,7 +283,7 @@ fn deleting_clusters_and_missing_apis_are_left_out() {
             ("a", "the cluster is being deleted"),
             (
                 "b",
-                "the cluster does not serve `apps/v1` `Deployment` (its API list is incomplete)"
+                "cluster(s) did not have the API resource: the Cluster's `status.apiEnablements` does not list `apps/v1` `Deployment` (an incomplete list: its condition `CompleteAPIEnablements` is not `True`); add groupVersion `apps/v1` with kind `Deployment` there if the cluster serves it"
             ),
         ]
     );
