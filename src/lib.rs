@@ -20,7 +20,8 @@
 //!   [`model::customization`], Karmada's API types in [`model::api`]). [`front::yaml11`] says what
 //!   YAML 1.1 readers make of a scalar.
 //! - [`place`]: the model → a decision per resource: the claiming policy ([`place::matching`]),
-//!   filters ([`place::affinity`]), capacity ([`place::estimate`]), spread selection ([`place::spread`]),
+//!   filters ([`place::api_enablement`], the repository's CRDs placed first; [`place::affinity`]),
+//!   capacity ([`place::estimate`]), spread selection ([`place::spread`]),
 //!   replica division ([`place::divide`]), dependencies ([`place::deps`]), custom kinds' replicas,
 //!   revision and dependencies as Karmada's resource interpreter gives them ([`place::interpret`]),
 //!   steady scheduling from the previous result ([`place::steady`]); [`place::plan`] prints decisions.

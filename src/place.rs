@@ -1,7 +1,9 @@
 //! Placement: for every resource, the clusters it lands on and the replicas each gets, as Karmada's
 //! scheduler decides them: on a first schedule, or in steady mode from the previous result ([`steady`]).
 //!
-//! Per resource: the claiming policy (`matching`), the binding's replicas and per-pod requirements
+//! The repository's CustomResourceDefinitions are scheduled first: where they land, their APIs count
+//! as enabled for the objects they define ([`api_enablement`]). Then per resource: the claiming policy
+//! (`matching`), the binding's replicas and per-pod requirements
 //! (karmada-semantics.md §6.1, [`estimate`]), then for each active affinity term (§2.3, failing over term
 //! by term): the filters in a fixed order (APIEnablement, TaintToleration, ClusterAffinity,
 //! SpreadConstraint), available replicas per cluster (§3), candidate order and spread selection
@@ -20,6 +22,7 @@
 //! always names the first in the order above.
 
 pub mod affinity;
+pub mod api_enablement;
 pub mod deps;
 pub mod divide;
 pub mod estimate;
@@ -35,6 +38,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::api::ClusterAffinity;
 use crate::model::{Affinity, Cluster, Model, ObjectRef, PropagationPolicy, Resource, Scheduling};
 use affinity::Matcher;
+use api_enablement::ServedApis;
 use divide::Strategy;
 use estimate::{ReplicaRequirements, ResourceModel, ResourceSummary};
 use matching::{Skipped, namespace_auto_propagated, never_propagated};
@@ -89,6 +93,9 @@ pub struct Placed {
     /// Workloads whose `propagateDeps` brings this object along (Karmada's attached bindings); it goes to
     /// the union of their clusters and its own.
     pub required_by: Vec<ObjectRef>,
+    /// Target clusters whose inventory does not list the object's API, served there by the repository's
+    /// CustomResourceDefinition (by name) placed on them ([`api_enablement`]).
+    pub api_from_crd: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,8 +124,20 @@ impl Placed {
 pub struct Binding {
     pub replicas: i32,
     pub requirements: Option<ReplicaRequirements>,
+    /// A kind with replicas (Deployment, Job, ..., a custom kind whose interpreter gives some): `plan`
+    /// shows its replicas. Not what Karmada's scheduler decides by: see [`Binding::is_workload`].
     pub workload: bool,
     pub job_completions: Option<i32>,
+}
+
+impl Binding {
+    /// Karmada's `ResourceBindingSpec.IsWorkload` (`pkg/apis/work/v1alpha2/binding_types_helper.go`):
+    /// replicas > 0 or replica requirements, whatever the kind. Only then do overflow affinities count
+    /// (`clusteraffinity` filter), replicas fill overflow tiers and the scheduler reschedules only on its
+    /// triggers; a 0-replica Deployment without requests is scheduled like a ConfigMap.
+    pub fn is_workload(&self) -> bool {
+        self.replicas > 0 || self.requirements.is_some()
+    }
 }
 
 fn int(v: Option<&Value>) -> Option<i32> {
@@ -138,8 +157,8 @@ pub fn binding(resource: &Resource) -> Binding {
                 None,
             ),
             ("batch", "Job") => {
-                let parallelism = int(spec("parallelism")).unwrap_or(1);
-                let completions = int(spec("completions"));
+                // as the API server defaults them: neither given → both 1
+                let (parallelism, completions) = interpret::job::counts(body);
                 (
                     parallelism.min(completions.unwrap_or(parallelism)),
                     spec("template/spec"),
@@ -231,12 +250,50 @@ fn schedule_all(model: &Model, prior: &Prior) -> Vec<Decision> {
         .zip(claimed.par_iter())
         .map(|(p, &used)| used.then(|| steady::placement_hash(&p.placement)))
         .collect();
+    let inputs = (&claims[..], &capacities[..], &skipped, &hashes[..]);
+    // The repository's CRDs first: where they land, their APIs count as enabled for the objects they
+    // define ([`api_enablement`]), as Karmada learns an API once the CRD is on the member cluster.
+    let crds = schedule_where(
+        model,
+        prior,
+        inputs,
+        &ServedApis::default(),
+        api_enablement::is_crd,
+    );
+    let served = ServedApis::new(model, &crds);
+    let others = schedule_where(model, prior, inputs, &served, |r| {
+        !api_enablement::is_crd(r)
+    });
+    let mut decisions: Vec<Decision> = crds.into_iter().chain(others).collect();
+    decisions.sort_by_key(|d| d.resource);
+    decisions
+}
+
+/// What every object's schedule reads besides the model: the claiming policies, the capacities,
+/// the skipped namespaces and each policy's [`steady::placement_hash`].
+type Inputs<'a> = (
+    &'a [Option<usize>],
+    &'a [Capacity],
+    &'a Skipped,
+    &'a [Option<String>],
+);
+
+/// [`schedule_all`]'s per-object step for the resources `which` keeps, with the APIs `served` by the
+/// repository's CRDs.
+fn schedule_where(
+    model: &Model,
+    prior: &Prior,
+    (claims, capacities, skipped, hashes): Inputs<'_>,
+    served: &ServedApis,
+    which: impl Fn(&Resource) -> bool + Sync,
+) -> Vec<Decision> {
     // Each resource is scheduled on its own (as Karmada's scheduler does, one binding at a time, against
     // the inventory's capacities): on every core, decisions in resource order.
     (model.resources.par_iter())
         .enumerate()
+        .filter(|(_, r)| which(r))
         .map(|(i, r)| {
-            let auto = namespace_auto_propagated(r, &skipped);
+            let auto = namespace_auto_propagated(r, skipped);
             let (outcome, how, record) = match claims[i] {
                 // Karmada's namespace controller: every Namespace goes to every cluster, whatever the
                 // policies (ClusterOverridePolicies still apply).
@@ -254,13 +311,14 @@ fn schedule_all(model: &Model, prior: &Prior) -> Vec<Decision> {
                         affinity_term: None,
                         skipped_terms: Vec::new(),
                         required_by: Vec::new(),
+                        api_from_crd: BTreeMap::new(),
                     }),
                     None,
                     None,
                 ),
                 None => (
                     Outcome::NotPropagated {
-                        reason: never_propagated(r, &skipped)
+                        reason: never_propagated(r, skipped)
                             .unwrap_or(
                                 "no PropagationPolicy or ClusterPropagationPolicy selects it",
                             )
@@ -282,7 +340,7 @@ fn schedule_all(model: &Model, prior: &Prior) -> Vec<Decision> {
                 Some(p) => {
                     let (outcome, how, record) = schedule(
                         model,
-                        &capacities,
+                        capacities,
                         r,
                         (
                             &model.propagation_policies[p],
@@ -290,6 +348,7 @@ fn schedule_all(model: &Model, prior: &Prior) -> Vec<Decision> {
                         ),
                         prior.history.get(&r.id),
                         prior.reschedule.wants(&r.id),
+                        served,
                     );
                     (outcome, Some(how), record)
                 }
@@ -334,6 +393,7 @@ fn attach_dependencies(model: &Model, decisions: &mut [Decision]) -> Vec<Diagnos
             affinity_term: None,
             skipped_terms: Vec::new(),
             required_by: required_by.into_iter().collect(),
+            api_from_crd: BTreeMap::new(),
         });
     }
     diagnostics
@@ -344,7 +404,9 @@ fn attach_dependencies(model: &Model, decisions: &mut [Decision]) -> Vec<Diagnos
 type Followers = BTreeMap<usize, (BTreeSet<String>, BTreeSet<ObjectRef>)>;
 
 /// What each placed workload with `propagateDeps` references: an object in the repository follows it to
-/// its clusters; a missing one is a warning at the reference.
+/// its clusters; a missing one is a warning at the reference. Objects its interpreter selects by label
+/// follow it too, every one that matches (Karmada's dependencies distributor,
+/// `handleDependentResource`).
 fn dependency_followers(model: &Model, decisions: &[Decision]) -> (Followers, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let index: BTreeMap<(&str, &str, Option<&str>, &str), usize> = model
@@ -373,7 +435,30 @@ fn dependency_followers(model: &Model, decisions: &[Decision]) -> (Followers, Ve
         }
         let r = &model.resources[d.resource];
         let ns = r.id.namespace.as_deref().unwrap_or("default");
-        for dep in interpret::dependencies(model, &r.body, ns) {
+        let found = interpret::all_dependencies(model, &r.body, ns);
+        let mut follow = |i: usize| {
+            let entry = follows.entry(i).or_default();
+            entry
+                .0
+                .extend(placed.targets.iter().map(|t| t.cluster.clone()));
+            entry.1.insert(r.id.clone());
+        };
+        // selected by label (a ServiceImport's EndpointSlices): every match follows; none is no warning
+        for selected in &found.selected {
+            let matching = (model.resources.iter().enumerate()).filter(|(_, o)| {
+                let id = &o.id;
+                selected.selects(
+                    &id.api_version,
+                    &id.kind,
+                    id.namespace.as_deref(),
+                    &o.labels,
+                )
+            });
+            for (i, _) in matching {
+                follow(i);
+            }
+        }
+        for dep in found.named {
             let key = (
                 dep.api_version,
                 dep.kind,
@@ -381,11 +466,7 @@ fn dependency_followers(model: &Model, decisions: &[Decision]) -> (Followers, Ve
                 dep.name.as_str(),
             );
             match index.get(&key) {
-                Some(&i) => {
-                    let entry = follows.entry(i).or_default();
-                    entry.0.extend(placed.targets.iter().map(|t| t.cluster.clone()));
-                    entry.1.insert(r.id.clone());
-                }
+                Some(&i) => follow(i),
                 None => diagnostics.push(Diagnostic::warning(
                     "missing-dependency",
                     r.origin.span_at(&dep.pointer),
@@ -410,14 +491,14 @@ fn schedule(
     (policy, placement_hash): (&PropagationPolicy, &str),
     prev: Option<&Previous>,
     forced: bool,
+    served: &ServedApis,
 ) -> (Outcome, How, Option<Record>) {
     let binding = interpret::binding(model, resource);
     let placement = &policy.placement;
-    let karmada_workload = binding.replicas > 0 || binding.requirements.is_some();
     let trigger = steady::trigger(
         prev,
         forced,
-        karmada_workload,
+        binding.is_workload(),
         binding.replicas,
         placement,
         &model.clusters,
@@ -451,14 +532,15 @@ fn schedule(
         Affinity::Single(a) => vec![(None, vec![a], false)],
         Affinity::Terms(terms) => (terms.iter().skip(start))
             .map(|t| {
+                // overflow tiers only for what Karmada counts as a workload, not by kind
                 let mut list = vec![&t.affinity];
-                if binding.workload {
+                if binding.is_workload() {
                     list.extend(t.overflow_affinities.iter());
                 }
                 (
                     Some(t.affinity_name.as_str()),
                     list,
-                    binding.workload && !t.overflow_affinities.is_empty(),
+                    binding.is_workload() && !t.overflow_affinities.is_empty(),
                 )
             })
             .collect(),
@@ -473,6 +555,7 @@ fn schedule(
                 tiered: *tiered,
                 prev: Some(prev),
                 mode,
+                served,
             };
             let rejected = match schedule_term(model, capacities, resource, policy, &attempt) {
                 Ok(p) => p.rejected,
@@ -480,6 +563,8 @@ fn schedule(
             };
             placed.rejected = left_out(model, &placed.targets, rejected);
         }
+        placed.api_from_crd =
+            api_enablement::granted(&model.clusters, resource, &placed.targets, served);
         let record = record(&placed);
         return (Outcome::Placed(placed), how, Some(record));
     }
@@ -492,11 +577,14 @@ fn schedule(
             tiered,
             prev,
             mode,
+            served,
         };
         match schedule_term(model, capacities, resource, policy, &attempt) {
             Ok(mut placed) => {
                 placed.affinity_term = name.map(str::to_owned);
                 placed.skipped_terms = skipped;
+                placed.api_from_crd =
+                    api_enablement::granted(&model.clusters, resource, &placed.targets, served);
                 let record = record(&placed);
                 return (Outcome::Placed(placed), how, Some(record));
             }
@@ -550,6 +638,7 @@ fn kept(
         affinity_term: prev.term.as_ref().map(|t| t.0.clone()),
         skipped_terms: Vec::new(),
         required_by: Vec::new(),
+        api_from_crd: BTreeMap::new(),
     }
 }
 
@@ -561,6 +650,8 @@ struct Attempt<'a> {
     tiered: bool,
     prev: Option<&'a Previous>,
     mode: divide::Mode,
+    /// The APIs the repository's CRDs serve where they are placed.
+    served: &'a ServedApis,
 }
 
 /// Why one affinity term failed: Karmada's error, and the clusters left out so far with their reasons.
@@ -599,6 +690,7 @@ fn schedule_term(
         affinity_term: None,
         skipped_terms: Vec::new(),
         required_by: Vec::new(),
+        api_from_crd: BTreeMap::new(),
     })
 }
 
@@ -618,8 +710,12 @@ fn feasible_clusters(
     attempt: &Attempt<'_>,
 ) -> Result<Feasible, TermFailure> {
     let binding = attempt.binding;
-    let filtered =
-        filters::filter_clusters(model, resource, placement, attempt.affinities, attempt.prev);
+    let filtered = filters::filter_clusters(
+        model,
+        resource,
+        placement,
+        (attempt.affinities, attempt.prev, attempt.served),
+    );
     if let Some(detail) = filtered.none_available {
         return Err((
             format!(

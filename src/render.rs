@@ -113,6 +113,7 @@ pub fn render_clusters(
         let mut made: HashMap<Variant<'_>, Result<Arc<str>, overrides::OverrideError>> =
             HashMap::new();
         let suspended = d.policy.map(|p| &model.propagation_policies[p].suspended);
+        let revised = revised(model, resource, placed);
         for target in &placed.targets {
             let Some(&cluster) = clusters.get(target.cluster.as_str()) else {
                 continue;
@@ -123,7 +124,7 @@ pub fn render_clusters(
             }
             let key = Variant {
                 template: (resource.variants.get_key_value(&cluster.name)).map(|(k, _)| k.as_str()),
-                replicas: target.replicas.filter(|_| placed.workload),
+                replicas: target.replicas.filter(|_| revised),
                 completions: (target.completions)
                     .filter(|_| placed.workload && resource.id.kind == "Job"),
                 rules: overrides::matching_rules(&policies, cluster),
@@ -218,7 +219,7 @@ pub fn overridden_replicas(model: &Model, decisions: &[Decision]) -> crate::plac
             };
             let resource = &model.resources[d.resource];
             let policies = by_namespace.policies_for(resource);
-            if !placed.workload || policies.is_empty() {
+            if !revised(model, resource, placed) || policies.is_empty() {
                 return Vec::new();
             }
             let field = if resource.id.kind == "Job" {
@@ -284,6 +285,16 @@ fn pointers_overlap(a: &str, b: &str) -> bool {
     holds(a, b) || holds(b, a)
 }
 
+/// Whether each cluster's copy gets its replicas written in: Karmada's binding controller calls
+/// ReviseReplica only for a binding that is a workload (`IsWorkload`: replicas > 0 or replica
+/// requirements, `pkg/controllers/binding/common.go`), not by kind; a Job with `completions: 0` keeps
+/// its (defaulted) `parallelism`. Only a binding without replicas needs the interpreter asked again.
+fn revised(model: &Model, resource: &Resource, placed: &crate::place::Placed) -> bool {
+    placed.workload
+        && (placed.total_replicas().unwrap_or(0) > 0
+            || crate::place::interpret::binding(model, resource).is_workload())
+}
+
 /// The object the clusters of one [`Variant`] receive (karmada-semantics.md §6.2): replicas revised
 /// ([`crate::place::interpret::revise`]), Job completions divided, overrides applied, namespace made
 /// explicit, server fields dropped.
@@ -297,6 +308,8 @@ fn cluster_object(
         Some(cluster) => resource.variants[cluster].clone(),
         None => resource.body.clone(),
     };
+    // the template as karmada-apiserver stores it, then Karmada's ReviseReplica
+    crate::place::interpret::api_defaults(resource, &mut body);
     if let Some(n) = variant.replicas {
         crate::place::interpret::revise(model, resource, &mut body, n);
     }
@@ -566,6 +579,44 @@ mod tests {
             .nth(17)
             .map(|(i, _)| i as u32 + 1);
         assert_eq!(Some(errors[0].span.unwrap().start.line), eighteenth);
+    }
+
+    /// Each cluster's Job starts from the API server's defaults; Karmada's ReviseReplica then writes its
+    /// parallelism, only for a binding that is a workload (`IsWorkload`): a Job with `completions: 0`
+    /// (0 replicas, no requests) keeps the defaulted `parallelism: 1`.
+    #[test]
+    fn jobs_are_defaulted_then_revised_only_as_workloads() {
+        let job = |name: &str, spec: &str| {
+            format!(
+                "---\napiVersion: batch/v1\nkind: Job\nmetadata: {{name: {name}, namespace: ns}}\nspec:\n{spec}  template:\n    spec:\n      restartPolicy: Never\n      containers: [{{name: c, image: i}}]\n"
+            )
+        };
+        let m = model(&format!(
+            "{}{}{}{}{}",
+            cluster("c1", "r", "", ""),
+            cluster("c2", "r", "", ""),
+            job("none", ""),
+            job("zero", "  completions: 0\n"),
+            "---\napiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {name: p, namespace: ns}\nspec:\n  resourceSelectors: [{apiVersion: batch/v1, kind: Job}]\n  placement:\n    replicaScheduling: {replicaSchedulingType: Divided, replicaDivisionPreference: Weighted}\n"
+        ));
+        let (decisions, _) = crate::place::place(&m);
+        let rendered = render(&m, &decisions).unwrap();
+        let spec = |cluster: &str, name: &str| -> Vec<String> {
+            let file = (rendered[cluster].iter())
+                .find(|o| o.id.name == name)
+                .map(|o| o.file.to_string())
+                .unwrap_or_default();
+            (file.lines())
+                .filter(|l| l.starts_with("  parallelism") || l.starts_with("  completions"))
+                .map(str::to_owned)
+                .collect()
+        };
+        // one replica, on the first cluster by name (Webster's tie-break without a uid)
+        assert_eq!(spec("c1", "none"), ["  parallelism: 1", "  completions: 1"]);
+        assert_eq!(spec("c2", "none"), Vec::<String>::new());
+        for c in ["c1", "c2"] {
+            assert_eq!(spec(c, "zero"), ["  parallelism: 1", "  completions: 0"]);
+        }
     }
 
     #[test]

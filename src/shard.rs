@@ -3,7 +3,10 @@
 //!
 //! **The unit** of sharding is a connected group of objects: an object is joined with every object it
 //! names as a dependency ([`deps::dependencies`]: the ConfigMaps, Secrets, ServiceAccounts and
-//! PersistentVolumeClaims of a pod template, an Ingress's TLS Secrets, ...) and with every object that
+//! PersistentVolumeClaims of a pod template, an Ingress's TLS Secrets, ...) or selects by label (a
+//! ServiceImport's EndpointSlices, [`deps::interpret`]), with the custom resources of a CRD when the
+//! CRD's placement decides whether they pass the API-enablement filter (some cluster's inventory lists
+//! APIs without theirs: [`place::api_enablement::crd_links`]), and with every object that
 //! would be written to the same file name (another version of one group's kind). Workloads that share a
 //! dependency therefore share a shard, and a dependency goes to exactly the clusters it goes to in the
 //! whole render. Edges are taken whether or not the claiming policy has `propagateDeps`, so editing a
@@ -15,7 +18,8 @@
 //! Why this is exact: placement is per object (each is filtered against every cluster and its replicas
 //! divided on its own, against the inventory's capacities, never against other objects), rendering is
 //! per object and cluster, and dependencies only widen the clusters of the objects they name, which sit
-//! in the same unit. So a shard's compile gives, for each of its objects, the same files as the whole
+//! in the same unit, and a CRD only widens the API filter for its own custom resources, which sit in its
+//! unit when that can matter. So a shard's compile gives, for each of its objects, the same files as the whole
 //! compile, and the shards' outputs are disjoint. A workload that fails fails its own shard: the whole
 //! render succeeds exactly when every shard does.
 //!
@@ -148,7 +152,8 @@ pub fn units(model: &Model) -> Vec<Unit> {
     }
     for (i, r) in model.resources.iter().enumerate() {
         let ns = r.id.namespace.as_deref().unwrap_or("default");
-        for dep in deps::dependencies(&r.body, ns) {
+        let found = deps::interpret(&r.body, ns).unwrap_or_default();
+        for dep in found.named {
             let key = (
                 dep.api_version,
                 dep.kind,
@@ -159,6 +164,23 @@ pub fn units(model: &Model) -> Vec<Unit> {
                 join(i, j);
             }
         }
+        for selected in &found.selected {
+            for (j, o) in model.resources.iter().enumerate() {
+                let id = &o.id;
+                if selected.selects(
+                    &id.api_version,
+                    &id.kind,
+                    id.namespace.as_deref(),
+                    &o.labels,
+                ) {
+                    join(i, j);
+                }
+            }
+        }
+    }
+    // A CRD whose placement decides whether its custom resources pass the API filter.
+    for (crd, custom) in place::api_enablement::crd_links(model) {
+        join(crd, custom);
     }
     let per_object = model.clusters.len().max(1) as u64;
     let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();

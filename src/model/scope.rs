@@ -213,6 +213,11 @@ const WELL_KNOWN: &[(&str, &str, Scope)] = &[
     ("multicluster.x-k8s.io", "*", Scope::Namespaced),
 ];
 
+/// Whether `group` is one of Kubernetes' built-in API groups (`""` is the core group).
+pub fn built_in_group(group: &str) -> bool {
+    BUILT_IN_GROUPS.contains(&group)
+}
+
 /// The scope of `kind` in API group `group`. `from_crd`: the scope a CustomResourceDefinition of the
 /// repository declares for it, which wins.
 pub fn scope(group: &str, kind: &str, from_crd: Option<Scope>) -> Scope {

@@ -30,7 +30,8 @@
 //!   Ingress's dependencies propagate.
 //! - multicluster.x-k8s.io/v1alpha1 ServiceImport `<name>`: the Service `derived-<name>`, and the
 //!   EndpointSlices labelled `kubernetes.io/service-name: derived-<name>`. Those cannot be named, so they
-//!   are a [`SelectedDependency`], left out of [`dependencies`]. When `derived-<name>` is not a valid label
+//!   are a [`SelectedDependency`], left out of [`dependencies`]; placement attaches every object the
+//!   selector matches ([`SelectedDependency::selects`]). When `derived-<name>` is not a valid label
 //!   value (longer than 63 characters) Karmada rejects the result and propagates neither.
 //!
 //! Invariants: pure, no I/O, never panics, deterministic. Each object appears once (the first reference
@@ -72,6 +73,24 @@ pub struct SelectedDependency {
     pub namespace: String,
     pub match_labels: BTreeMap<String, String>,
     pub pointer: String,
+}
+
+impl SelectedDependency {
+    /// Whether the object `api_version`/`kind` in `namespace` with `labels` is one of these: the
+    /// exact `apiVersion` and kind, the namespace, every label of the selector (Karmada lists the
+    /// dependency's kind in the namespace with the selector, `FetchResourceTemplatesByLabelSelector`).
+    pub fn selects(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: Option<&str>,
+        labels: &BTreeMap<String, String>,
+    ) -> bool {
+        api_version == self.api_version
+            && kind == self.kind
+            && namespace == Some(self.namespace.as_str())
+            && (self.match_labels.iter()).all(|(k, v)| labels.get(k) == Some(v))
+    }
 }
 
 /// Everything one object depends on.

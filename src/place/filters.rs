@@ -10,6 +10,7 @@
 
 use super::Rejections;
 use super::affinity::{Matcher, Miss, taint_string, untolerated_taint};
+use super::api_enablement::{self, ServedApis};
 use super::steady::Previous;
 use crate::model::api::{ClusterAffinity, Taint};
 use crate::model::{Cluster, Model, Placement, Resource};
@@ -30,10 +31,6 @@ pub struct Filtered {
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Why<'c> {
     Deleting,
-    /// The cluster lists its APIs without this resource's (`complete`: the list says it is complete).
-    Api {
-        complete: bool,
-    },
     Taint(&'c Taint),
     /// The first of the attempt's affinities the cluster fails, and how.
     Affinity(Miss<'c>),
@@ -43,22 +40,32 @@ enum Why<'c> {
 
 /// Run the filters over every cluster. `affinities[0]` is the active affinity (the placement's
 /// `clusterAffinity` or the term's), the rest its overflow tiers; none means every cluster matches.
-/// A cluster of the previous result (`prev`) passes APIEnablement and TaintToleration, as in Karmada.
+/// A cluster of the previous result (`prev`) passes APIEnablement and TaintToleration, as in Karmada;
+/// `served` are the APIs the repository's CRDs bring to the clusters they land on.
 pub fn filter_clusters(
     model: &Model,
     resource: &Resource,
     placement: &Placement,
-    affinities: &[&ClusterAffinity],
-    prev: Option<&Previous>,
+    (affinities, prev, served): (&[&ClusterAffinity], Option<&Previous>, &ServedApis),
 ) -> Filtered {
     let matchers: Vec<Matcher> = affinities.iter().map(|a| Matcher::new(a)).collect();
     let mut passed = Vec::new();
     let mut rejected = Rejections::new();
     // Each distinct reason: its id in `rejected`, Karmada's terse reason and how many clusters.
     let mut seen: HashMap<Why, (u32, String, usize)> = HashMap::new();
+    // Clusters without the API: its reason names the cluster's own list, so it is worded per cluster.
+    let mut without_api = 0;
     for (i, c) in model.clusters.iter().enumerate() {
         let scheduled = prev.is_some_and(|p| p.contains(&c.name));
-        let why = match check(c, resource, placement, &matchers, scheduled) {
+        if !c.deleting
+            && !scheduled
+            && let Err(detail) = api_enablement::filter(c, resource, served)
+        {
+            rejected.push(i, &detail);
+            without_api += 1;
+            continue;
+        }
+        let why = match check(c, placement, &matchers, scheduled) {
             Ok(tier) => {
                 passed.push((i, tier));
                 continue;
@@ -66,7 +73,7 @@ pub fn filter_clusters(
             Err(why) => why,
         };
         let entry = seen.entry(why).or_insert_with(|| {
-            let (karmada, detail) = words(why, resource, &matchers);
+            let (karmada, detail) = words(why, &matchers);
             (rejected.intern(&detail), karmada, 0)
         });
         entry.2 += 1;
@@ -75,6 +82,9 @@ pub fn filter_clusters(
     let none_available = passed.is_empty().then(|| {
         // Counted by Karmada's reason (several of fanout's may share one), deleting clusters aside.
         let mut counts: HashMap<&str, usize> = HashMap::new();
+        if without_api > 0 {
+            counts.insert(api_enablement::KARMADA_REASON, without_api);
+        }
         for (why, (_, karmada, n)) in &seen {
             if !matches!(why, Why::Deleting) {
                 *counts.entry(karmada.as_str()).or_default() += n;
@@ -95,27 +105,15 @@ pub fn filter_clusters(
     }
 }
 
-/// The filter plugins for one cluster; `Ok` gives the overflow tier.
+/// The filter plugins after APIEnablement for one cluster; `Ok` gives the overflow tier.
 fn check<'c>(
     c: &'c Cluster,
-    resource: &Resource,
     placement: &Placement,
     affinities: &[Matcher],
     scheduled: bool,
 ) -> Result<usize, Why<'c>> {
     if c.deleting {
         return Err(Why::Deleting);
-    }
-    if !scheduled && let Some(apis) = &c.api_enablements {
-        let enabled = apis.list.iter().any(|a| {
-            a.group_version == resource.id.api_version
-                && a.resources.iter().any(|r| r.kind == resource.id.kind)
-        });
-        if !enabled {
-            return Err(Why::Api {
-                complete: apis.complete,
-            });
-        }
     }
     if !scheduled && let Some(taint) = untolerated_taint(c, &placement.tolerations) {
         return Err(Why::Taint(taint));
@@ -157,22 +155,9 @@ fn spread_properties<'c>(c: &Cluster, placement: &Placement) -> Result<(), Why<'
 }
 
 /// Karmada's terse reason (for `0/N clusters are available`) and fanout's detailed one.
-fn words(why: Why<'_>, resource: &Resource, affinities: &[Matcher]) -> (String, String) {
+fn words(why: Why<'_>, affinities: &[Matcher]) -> (String, String) {
     match why {
         Why::Deleting => (String::new(), "the cluster is being deleted".into()),
-        Why::Api { complete } => (
-            "cluster(s) did not have the API resource".into(),
-            format!(
-                "the cluster does not serve `{}` `{}`{}",
-                resource.id.api_version,
-                resource.id.kind,
-                if complete {
-                    ""
-                } else {
-                    " (its API list is incomplete)"
-                }
-            ),
-        ),
         Why::Taint(taint) => {
             let t = taint_string(taint);
             (

@@ -18,6 +18,7 @@
 //! Invariants: pure, deterministic, no panics; a failed GetDependencies means no dependencies (as in
 //! Karmada), never an error.
 
+pub mod job;
 mod strategies;
 mod table;
 #[cfg(test)]
@@ -360,6 +361,15 @@ fn revise_rule<'m>(model: &'m Model, resource: &Resource) -> Option<Revise<'m>> 
     }
 }
 
+/// The API server's defaults on the fields Karmada's interpreter reads and revises, written into a copy
+/// of `resource` (`body`) as karmada-apiserver stores the template: a Job's `parallelism` and
+/// `completions` ([`job`]). Other kinds are left as written.
+pub fn api_defaults(resource: &Resource, body: &mut Value) {
+    if let ("batch", "Job") = (resource.id.group(), resource.id.kind.as_str()) {
+        job::apply_defaults(body);
+    }
+}
+
 /// Revises one cluster's copy (`body`) of a workload to `replicas` (karmada-semantics.md §6.2): by the
 /// repository's or a built-in customization when one implements ReviseReplica for the kind (a failing
 /// script leaves the body unchanged; [`problems`] reports it), else by the native interpreter, which
@@ -383,23 +393,35 @@ pub fn revise(model: &Model, resource: &Resource, body: &mut Value, replicas: i3
 /// The named dependencies of `object` in `namespace`: the repository's customization, then the
 /// built-in one, then the native interpreter ([`deps::dependencies`]). A failing script gives none.
 pub fn dependencies(model: &Model, object: &Value, namespace: &str) -> Vec<Dependency> {
+    all_dependencies(model, object, namespace).named
+}
+
+/// Everything `object` in `namespace` depends on: the named dependencies ([`dependencies`]) and those
+/// selected by label, which only the native interpreter gives (a ServiceImport's EndpointSlices,
+/// [`deps::interpret`]); the customizations fanout reads name their dependencies. A failing script, or
+/// a result Karmada rejects, gives none.
+pub fn all_dependencies(model: &Model, object: &Value, namespace: &str) -> deps::Dependencies {
     let api_version = object
         .get("apiVersion")
         .and_then(Value::as_str)
         .unwrap_or("");
     let kind = object.get("kind").and_then(Value::as_str).unwrap_or("");
+    let named = |named| deps::Dependencies {
+        named,
+        selected: Vec::new(),
+    };
     if let Some(c) = model.interpreter.get(api_version, kind)
         && !c.dependencies.is_empty()
     {
         let mut found = Collector::new(namespace);
         let templates = c.dependencies.iter().map(|d| d.rule.as_str());
         pod_template_dependencies(object, templates, &mut found);
-        return found.finish();
+        return named(found.finish());
     }
     let rule = built_in(api_version, kind).and_then(|r| r.dependencies);
     match rule {
-        Some(rule) => built_in_dependencies(&rule, object, namespace).unwrap_or_default(),
-        None => deps::dependencies(object, namespace),
+        Some(rule) => named(built_in_dependencies(&rule, object, namespace).unwrap_or_default()),
+        None => deps::interpret(object, namespace).unwrap_or_default(),
     }
 }
 

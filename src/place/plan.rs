@@ -99,6 +99,10 @@ struct JsonCluster<'a> {
     /// What the rendered object says when an override changes the scheduled count.
     #[serde(skip_serializing_if = "Option::is_none")]
     rendered_replicas: Option<i64>,
+    /// `CustomResourceDefinition <name>`: the repository's CRD that serves the object's API on this
+    /// cluster, whose inventory does not list it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_from: Option<String>,
 }
 
 /// Replicas as rendered where an override changes the scheduled count: (resource index, cluster) →
@@ -184,6 +188,8 @@ fn workload<'a>(model: &'a Model, d: &'a Decision) -> JsonWorkload<'a> {
                     replicas: t.replicas,
                     completions: t.completions,
                     rendered_replicas: None,
+                    api_from: (p.api_from_crd.get(&t.cluster))
+                        .map(|crd| format!("CustomResourceDefinition {crd}")),
                 })
                 .collect();
             item.total_replicas = p.total_replicas();
@@ -286,6 +292,15 @@ pub fn to_text_with(model: &Model, decisions: &[&Decision], landed: &Landed) -> 
                 for r in &p.required_by {
                     let _ = writeln!(out, "    follows {r} (propagateDeps)");
                 }
+                for (crd, clusters) in api_from_crd(p) {
+                    let _ = writeln!(
+                        out,
+                        "    API `{}` `{}` on {}: from the repository's CustomResourceDefinition `{crd}`, placed there (not in the inventory's `status.apiEnablements`)",
+                        r.id.api_version,
+                        r.id.kind,
+                        clusters.join(", ")
+                    );
+                }
                 for (name, error) in &p.skipped_terms {
                     let _ = writeln!(out, "    affinity term `{name}` skipped: {error}");
                 }
@@ -303,6 +318,15 @@ pub fn to_text_with(model: &Model, decisions: &[&Decision], landed: &Landed) -> 
         out.push('\n');
     }
     out
+}
+
+/// The clusters that got the object's API from the repository's CRDs, by CRD.
+fn api_from_crd(p: &crate::place::Placed) -> std::collections::BTreeMap<&str, Vec<&str>> {
+    let mut by_crd: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for (cluster, crd) in &p.api_from_crd {
+        by_crd.entry(crd).or_default().push(cluster);
+    }
+    by_crd
 }
 
 /// Short-form overrides that name a cluster the workload did not land on: an error when the filters

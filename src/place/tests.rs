@@ -283,7 +283,7 @@ fn deleting_clusters_and_missing_apis_are_left_out() {
             ("a", "the cluster is being deleted"),
             (
                 "b",
-                "the cluster does not serve `apps/v1` `Deployment` (its API list is incomplete)"
+                "cluster(s) did not have the API resource: the Cluster's `status.apiEnablements` does not list `apps/v1` `Deployment` (an incomplete list: its condition `CompleteAPIEnablements` is not `True`); add groupVersion `apps/v1` with kind `Deployment` there if the cluster serves it"
             ),
         ]
     );
@@ -301,4 +301,124 @@ fn unclaimed_resources_are_not_propagated() {
         &decisions[0].outcome,
         Outcome::NotPropagated { .. }
     ));
+}
+
+/// Overflow affinities count only for what Karmada's `IsWorkload` calls a workload (replicas > 0 or
+/// replica requirements), not by kind: a 0-replica Deployment without requests stays in the primary
+/// group, like a ConfigMap; with requests its overflow clusters pass the filter (and, 0 replicas being
+/// divided, it lands nowhere).
+#[test]
+fn overflow_affinities_only_for_karmada_workloads() {
+    let overflow = "    clusterAffinities:\n      - affinityName: primary\n        clusterNames: [a]\n        overflowAffinities:\n          - {affinityName: burst, clusterNames: [b]}\n    replicaScheduling:\n      replicaSchedulingType: Divided\n      replicaDivisionPreference: Weighted\n      weightPreference: {dynamicWeight: AvailableReplicas}\n";
+    let m = model(&format!(
+        "{}{}{}{}{}",
+        cluster("a", "r1", "10", ""),
+        cluster("b", "r2", "10", ""),
+        deployment("idle", 0, false),
+        deployment("reserved", 0, true),
+        policy(overflow)
+    ));
+    let (decisions, _) = place(&m);
+    let by_name = |name: &str| {
+        let d = (decisions.iter())
+            .find(|d| m.resources[d.resource].id.name == name)
+            .unwrap();
+        let Outcome::Placed(p) = &d.outcome else {
+            panic!("{d:?}")
+        };
+        p.clone()
+    };
+    let idle = by_name("idle");
+    assert_eq!(
+        (idle.targets.iter())
+            .map(|t| (t.cluster.as_str(), t.replicas))
+            .collect::<Vec<_>>(),
+        vec![("a", Some(0))]
+    );
+    let b = (idle.rejected.iter())
+        .find(|(c, _)| m.clusters[*c].name == "b")
+        .unwrap();
+    assert!(b.1.contains("clusterNames"), "{}", b.1);
+    let reserved = by_name("reserved");
+    assert!(reserved.targets.is_empty(), "{reserved:?}");
+    // both tiers passed the filter (no estimate for 0 replicas: Karmada counts MaxInt32 available)
+    let rejected: Vec<(&str, &str)> = (reserved.rejected.iter())
+        .map(|(c, reason)| (m.clusters[c].name.as_str(), reason))
+        .collect();
+    let reason = "no replicas assigned (2147483647 available)";
+    assert_eq!(rejected, vec![("a", reason), ("b", reason)]);
+}
+
+/// A Job with neither `parallelism` nor `completions`: the API server sets both to 1, which Karmada
+/// divides (one replica, its one completion) and the plan shows.
+#[test]
+fn a_job_without_counts_has_the_defaulted_completion() {
+    let job = "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: once, namespace: ns}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n";
+    let divided = "    replicaScheduling: {replicaSchedulingType: Divided, replicaDivisionPreference: Weighted}\n";
+    for (placement, clusters) in [(divided, 1), ("    clusterTolerations: []\n", 2)] {
+        let m = model(&format!(
+            "{}{}{job}{}",
+            cluster("a", "r1", "", ""),
+            cluster("b", "r1", "", ""),
+            policy(placement)
+        ));
+        assert_eq!(
+            binding(&m.resources[0]).job_completions,
+            Some(1),
+            "the API server's default"
+        );
+        let (decisions, _) = place(&m);
+        let Outcome::Placed(p) = &decisions[0].outcome else {
+            panic!("{decisions:?}")
+        };
+        let got: Vec<(Option<i32>, Option<i32>)> = (p.targets.iter())
+            .map(|t| (t.replicas, t.completions))
+            .collect();
+        assert_eq!(got, vec![(Some(1), Some(1)); clusters], "{placement}");
+    }
+}
+
+/// Karmada's dependencies distributor attaches what a ServiceImport's interpreter selects by label:
+/// every EndpointSlice of its namespace labelled `kubernetes.io/service-name: derived-<name>` follows
+/// it to its clusters (attached bindings have no replicas); others stay where their own policy puts them.
+#[test]
+fn endpoint_slices_selected_by_label_follow_their_service_import() {
+    let slice = |name: &str, ns: &str, service: &str| {
+        format!(
+            "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: {name}\n  namespace: {ns}\n  labels: {{kubernetes.io/service-name: {service}}}\naddressType: IPv4\nendpoints: [{{addresses: [10.0.0.1]}}]\nports: [{{port: 80}}]\n"
+        )
+    };
+    let import = "---\napiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceImport\nmetadata: {name: web, namespace: ns}\nspec:\n  type: ClusterSetIP\n  ports: [{port: 80, protocol: TCP}]\n";
+    let policy = "---\napiVersion: policy.karmada.io/v1alpha1\nkind: PropagationPolicy\nmetadata: {name: mcs, namespace: ns}\nspec:\n  resourceSelectors: [{apiVersion: multicluster.x-k8s.io/v1alpha1, kind: ServiceImport}]\n  placement:\n    clusterAffinity: {clusterNames: [b]}\n";
+    let m = model(&format!(
+        "{}{}{import}{}{}{}{}{policy}",
+        cluster("a", "r1", "", ""),
+        cluster("b", "r1", "", ""),
+        slice("web-1", "ns", "derived-web"),
+        slice("web-2", "ns", "derived-web"),
+        slice("web-elsewhere", "other", "derived-web"),
+        slice("api-1", "ns", "derived-api"),
+    ));
+    let (decisions, _) = place(&m);
+    let outcome = |name: &str| {
+        let d = (decisions.iter())
+            .find(|d| m.resources[d.resource].id.name == name)
+            .unwrap();
+        match &d.outcome {
+            Outcome::Placed(p) => {
+                let clusters: Vec<(&str, Option<i32>)> = (p.targets.iter())
+                    .map(|t| (t.cluster.as_str(), t.replicas))
+                    .collect();
+                let by: Vec<String> = p.required_by.iter().map(|r| r.to_string()).collect();
+                format!("{clusters:?} {by:?} workload={}", p.workload)
+            }
+            other => format!("{other:?}"),
+        }
+    };
+    let follows = r#"[("b", None)] ["ServiceImport ns/web"] workload=false"#;
+    assert_eq!(outcome("web-1"), follows);
+    assert_eq!(outcome("web-2"), follows);
+    for stays in ["web-elsewhere", "api-1"] {
+        assert!(outcome(stays).starts_with("NotPropagated"), "{stays}");
+    }
 }

@@ -60,6 +60,58 @@ fn a_shared_dependency_joins_its_workloads() {
     );
 }
 
+/// A ServiceImport is one unit with the EndpointSlices it selects by label (they follow it), not with
+/// those of another service or namespace.
+#[test]
+fn endpoint_slices_selected_by_label_join_their_service_import() {
+    let slice = |name: &str, ns: &str, service: &str| {
+        format!(
+            "---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: {name}\n  namespace: {ns}\n  labels: {{kubernetes.io/service-name: {service}}}\naddressType: IPv4\nendpoints: []\n"
+        )
+    };
+    let m = model(&format!(
+        "{}{}{}{}{}",
+        cluster("c1", "r", "", ""),
+        "---\napiVersion: multicluster.x-k8s.io/v1alpha1\nkind: ServiceImport\nmetadata: {name: web, namespace: ns}\nspec: {type: ClusterSetIP}\n",
+        slice("web-1", "ns", "derived-web"),
+        slice("web-2", "other", "derived-web"),
+        slice("api-1", "ns", "derived-api"),
+    ));
+    let units: Vec<Vec<&str>> = (units(&m).iter())
+        .map(|u| {
+            (u.members.iter())
+                .map(|&i| m.resources[i].id.name.as_str())
+                .collect()
+        })
+        .collect();
+    assert_eq!(units, [vec!["api-1"], vec!["web-1", "web"], vec!["web-2"]]);
+}
+
+/// A CRD is one unit with its custom resources when its placement decides where they may go (a
+/// Cluster lists API enablements without theirs), and a unit of its own otherwise.
+#[test]
+fn a_crd_joins_its_custom_resources_when_its_placement_can_matter() {
+    let crd = "---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.acme.io}\nspec:\n  group: acme.io\n  scope: Namespaced\n  names: {plural: widgets, kind: Widget}\n  versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}]\n";
+    let widget = "---\napiVersion: acme.io/v1\nkind: Widget\nmetadata: {name: w, namespace: ns}\n";
+    let listing = "status:\n  apiEnablements: [{groupVersion: v1, resources: [{name: configmaps, kind: ConfigMap}]}]\n";
+    let names = |m: &Model| -> Vec<Vec<String>> {
+        (units(m).iter())
+            .map(|u| {
+                (u.members.iter())
+                    .map(|&i| m.resources[i].id.name.clone())
+                    .collect()
+            })
+            .collect()
+    };
+    let listed = model(&format!(
+        "{}{listing}{crd}{widget}",
+        cluster("c1", "r", "", "")
+    ));
+    assert_eq!(names(&listed), [vec!["w", "widgets.acme.io"]]);
+    let unlisted = model(&format!("{}{crd}{widget}", cluster("c1", "r", "", "")));
+    assert_eq!(names(&unlisted), [vec!["w"], vec!["widgets.acme.io"]]);
+}
+
 /// A deterministic stream of unit hashes and costs (2 to 4 objects of 100 clusters, some larger).
 fn some_units(n: usize, seed: u64) -> Vec<(u64, u64)> {
     (0..n as u64)
