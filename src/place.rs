@@ -369,21 +369,23 @@ fn attach_dependencies(model: &Model, decisions: &mut [Decision]) -> Vec<Diagnos
     let (follows, diagnostics) = dependency_followers(model, decisions);
     for (i, (clusters, required_by)) in follows {
         let d = &mut decisions[i];
-        let mut all: BTreeSet<String> = clusters;
+        let mut all: Vec<bool> = clusters;
         let rejected = match &d.outcome {
             Outcome::Placed(p) => {
-                all.extend(p.targets.iter().map(|t| t.cluster.clone()));
+                for t in &p.targets {
+                    all[cluster_index(model, &t.cluster)] = true;
+                }
                 let mut rejected = p.rejected.clone();
-                rejected.retain(|c| !all.contains(&model.clusters[c].name));
+                rejected.retain(|c| !all[c]);
                 rejected
             }
             _ => Rejections::new(),
         };
         d.outcome = Outcome::Placed(Placed {
-            targets: all
-                .into_iter()
-                .map(|cluster| Target {
-                    cluster,
+            targets: (all.iter().enumerate())
+                .filter(|(_, on)| **on)
+                .map(|(c, _)| Target {
+                    cluster: model.clusters[c].name.clone(),
                     replicas: None,
                     completions: None,
                 })
@@ -399,9 +401,9 @@ fn attach_dependencies(model: &Model, decisions: &mut [Decision]) -> Vec<Diagnos
     diagnostics
 }
 
-/// The objects that follow workloads, by resource index: the clusters they go to and the workloads that
-/// bring them.
-type Followers = BTreeMap<usize, (BTreeSet<String>, BTreeSet<ObjectRef>)>;
+/// The objects that follow workloads, by resource index: the clusters they go to (by index in
+/// `model.clusters`) and the workloads that bring them.
+type Followers = BTreeMap<usize, (Vec<bool>, BTreeSet<ObjectRef>)>;
 
 /// What each placed workload with `propagateDeps` references: an object in the repository follows it to
 /// its clusters; a missing one is a warning at the reference. Objects its interpreter selects by label
@@ -436,11 +438,16 @@ fn dependency_followers(model: &Model, decisions: &[Decision]) -> (Followers, Ve
         let r = &model.resources[d.resource];
         let ns = r.id.namespace.as_deref().unwrap_or("default");
         let found = interpret::all_dependencies(model, &r.body, ns);
+        let on: Vec<usize> = (placed.targets.iter())
+            .map(|t| cluster_index(model, &t.cluster))
+            .collect();
         let mut follow = |i: usize| {
-            let entry = follows.entry(i).or_default();
-            entry
-                .0
-                .extend(placed.targets.iter().map(|t| t.cluster.clone()));
+            let entry = follows
+                .entry(i)
+                .or_insert_with(|| (vec![false; model.clusters.len()], BTreeSet::new()));
+            for &c in &on {
+                entry.0[c] = true;
+            }
             entry.1.insert(r.id.clone());
         };
         // selected by label (a ServiceImport's EndpointSlices): every match follows; none is no warning
@@ -710,11 +717,24 @@ fn feasible_clusters(
     attempt: &Attempt<'_>,
 ) -> Result<Feasible, TermFailure> {
     let binding = attempt.binding;
+    // The previous replicas by cluster index (`None`: not in the previous result).
+    let mut previous: Vec<Option<i32>> = Vec::new();
+    if let Some(prev) = attempt.prev {
+        previous.resize(model.clusters.len(), None);
+        for (name, replicas) in &prev.clusters {
+            if let Ok(i) = model
+                .clusters
+                .binary_search_by(|c| c.name.as_str().cmp(name))
+            {
+                previous[i].get_or_insert(*replicas);
+            }
+        }
+    }
     let filtered = filters::filter_clusters(
         model,
         resource,
         placement,
-        (attempt.affinities, attempt.prev, attempt.served),
+        (attempt.affinities, &previous, attempt.served),
     );
     if let Some(detail) = filtered.none_available {
         return Err((
@@ -729,22 +749,21 @@ fn feasible_clusters(
     let mut candidates = Vec::with_capacity(filtered.passed.len());
     for &(i, tier) in &filtered.passed {
         let c = &model.clusters[i];
-        let scheduled = attempt.prev.is_some_and(|p| p.contains(&c.name));
+        let prev_replicas = previous.get(i).copied().flatten();
         let available = estimate::available_replicas(
             binding.replicas,
             capacities[i].summary.as_ref(),
             &capacities[i].models,
             binding.requirements.as_ref(),
         );
-        let previous = attempt.prev.map_or(0, |p| p.replicas_on(&c.name));
         allocatable.insert(c.name.clone(), available);
         candidates.push(spread::Candidate {
             name: c.name.clone(),
             provider: c.provider.clone(),
             region: c.region.clone(),
             zones: c.zones.clone(),
-            score: if scheduled { 100 } else { 0 },
-            available: available.saturating_add(previous),
+            score: if prev_replicas.is_some() { 100 } else { 0 },
+            available: available.saturating_add(prev_replicas.unwrap_or(0)),
             tier,
         });
     }

@@ -11,7 +11,6 @@
 use super::Rejections;
 use super::affinity::{Matcher, Miss, taint_string, untolerated_taint};
 use super::api_enablement::{self, ServedApis};
-use super::steady::Previous;
 use crate::model::api::{ClusterAffinity, Taint};
 use crate::model::{Cluster, Model, Placement, Resource};
 use std::collections::HashMap;
@@ -40,13 +39,14 @@ enum Why<'c> {
 
 /// Run the filters over every cluster. `affinities[0]` is the active affinity (the placement's
 /// `clusterAffinity` or the term's), the rest its overflow tiers; none means every cluster matches.
-/// A cluster of the previous result (`prev`) passes APIEnablement and TaintToleration, as in Karmada;
-/// `served` are the APIs the repository's CRDs bring to the clusters they land on.
+/// A cluster of the previous result (`previous[i]` is its replicas there, by cluster index; empty on
+/// a first schedule) passes APIEnablement and TaintToleration, as in Karmada; `served` are the APIs the
+/// repository's CRDs bring to the clusters they land on.
 pub fn filter_clusters(
     model: &Model,
     resource: &Resource,
     placement: &Placement,
-    (affinities, prev, served): (&[&ClusterAffinity], Option<&Previous>, &ServedApis),
+    (affinities, previous, served): (&[&ClusterAffinity], &[Option<i32>], &ServedApis),
 ) -> Filtered {
     let matchers: Vec<Matcher> = affinities.iter().map(|a| Matcher::new(a)).collect();
     let mut passed = Vec::new();
@@ -56,7 +56,7 @@ pub fn filter_clusters(
     // Clusters without the API: its reason names the cluster's own list, so it is worded per cluster.
     let mut without_api = 0;
     for (i, c) in model.clusters.iter().enumerate() {
-        let scheduled = prev.is_some_and(|p| p.contains(&c.name));
+        let scheduled = previous.get(i).is_some_and(Option::is_some);
         if !c.deleting
             && !scheduled
             && let Err(detail) = api_enablement::filter(c, resource, served)

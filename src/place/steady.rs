@@ -269,7 +269,12 @@ pub fn trigger(
         return Some(Trigger::Duplicated);
     }
     for (name, _) in &prev.clusters {
-        match clusters.iter().find(|c| &c.name == name) {
+        // the inventory is sorted by name; a list that is not still finds its clusters
+        let found = match clusters.binary_search_by(|c| c.name.as_str().cmp(name)) {
+            Ok(i) => Some(&clusters[i]),
+            Err(_) => clusters.iter().find(|c| &c.name == name),
+        };
+        match found {
             None => return Some(Trigger::ClusterRemoved(name.clone())),
             Some(c) if c.deleting => return Some(Trigger::ClusterDeleting(name.clone())),
             Some(_) => {}
