@@ -14,6 +14,7 @@ pub mod progress;
 pub mod render;
 pub mod schemas;
 pub mod shards;
+pub mod stream_cache;
 pub mod validate;
 
 use crate::cli::exit;
@@ -137,7 +138,7 @@ pub(crate) fn summary(errors: usize, warnings: usize) -> String {
 pub(crate) fn print_stdout(
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), i32> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

@@ -728,3 +728,59 @@ fn the_summary_names_removed_cluster_directories() {
     );
     assert!(!repo.join("rendered/gcp-asia-1").exists());
 }
+
+/// Issue #15: with a cache directory, a repeated `--stdout` render of unchanged inputs prints the
+/// cached stream (here one planted in the cache proves it is read), a tampered entry is ignored, a
+/// changed input misses it, and without a cache directory nothing is cached.
+#[test]
+fn stdout_streams_are_cached_by_their_inputs() {
+    let (tmp, repo) = example();
+    let cache = tmp.path().join("cache");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_fanout"))
+            .args(args)
+            .current_dir(&repo)
+            .env("FANOUT_CACHE_DIR", &cache)
+            .env_remove("XDG_CACHE_HOME")
+            .output()
+            .expect("run fanout")
+    };
+    let args = ["render", ".", "--cluster", "gcp-us-1", "--stdout"];
+    let first = run(&args);
+    assert!(first.status.success(), "{}", text(&first));
+    let entries: Vec<PathBuf> = walk(&cache);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    // A sound entry with another body: the next call prints it, so the cache was read.
+    let entry = &entries[0];
+    let key = entry.file_name().unwrap().to_str().unwrap()["stream-".len()..].to_owned();
+    let planted = b"---\nplanted: true\n";
+    let header = format!(
+        "fanout stream v1 {key} {}\n",
+        blake3::hash(planted).to_hex()
+    );
+    fs::write(entry, [header.as_bytes(), planted].concat()).unwrap();
+    let second = run(&args);
+    assert!(second.status.success(), "{}", text(&second));
+    assert_eq!(second.stdout, planted);
+    // Another cluster is another key; a tampered entry is ignored and replaced.
+    fs::write(entry, b"fanout stream v1 garbage\n").unwrap();
+    let third = run(&args);
+    assert_eq!(third.stdout, first.stdout);
+    // A changed input misses the cache.
+    let path = repo.join("apps/storefront/config.yaml");
+    let before = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{before}\n# a comment changes the file\n")).unwrap();
+    let fourth = run(&args);
+    assert!(fourth.status.success(), "{}", text(&fourth));
+    assert_eq!(walk(&cache).len(), 2);
+    // Without a cache directory nothing is written there.
+    let plain = Command::new(env!("CARGO_BIN_EXE_fanout"))
+        .args(args)
+        .current_dir(&repo)
+        .env_remove("FANOUT_CACHE_DIR")
+        .env_remove("XDG_CACHE_HOME")
+        .output()
+        .unwrap();
+    assert_eq!(plain.stdout, fourth.stdout);
+    assert_eq!(walk(&cache).len(), 2);
+}

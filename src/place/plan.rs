@@ -46,11 +46,53 @@ pub fn to_json(model: &Model, decisions: &[&Decision]) -> Value {
     serde_json::to_value(Json::new(model, decisions)).unwrap_or_default()
 }
 
-/// The JSON plan, borrowed from the model: serialise it straight to the output (the plan of a large
-/// estate is tens of MiB; building it as a `Value` first cost more than the placement).
-#[derive(Serialize)]
+/// The JSON plan, borrowed from the model: serialise it straight to the output, one workload at a
+/// time (the plan of an estate of 10,000 workloads × 1,000 clusters lists millions of clusters; it is
+/// never held in memory as a whole).
 pub struct Json<'a> {
-    workloads: Vec<JsonWorkload<'a>>,
+    model: &'a Model,
+    decisions: &'a [&'a Decision],
+    landed: &'a Landed,
+}
+
+impl Serialize for Json<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut plan = serializer.serialize_struct("Json", 1)?;
+        plan.serialize_field("workloads", &Workloads(self))?;
+        plan.end()
+    }
+}
+
+/// The `workloads` list of a [`Json`], each built as it is written.
+struct Workloads<'b, 'a>(&'b Json<'a>);
+
+impl Serialize for Workloads<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let Json {
+            model,
+            decisions,
+            landed,
+        } = self.0;
+        let mut list = serializer.serialize_seq(Some(decisions.len()))?;
+        for d in decisions.iter() {
+            let mut w = workload(model, d);
+            // this resource's rendered counts, if an override changes any
+            let start = (d.resource, String::new());
+            let end = (d.resource + 1, String::new());
+            let counts: HashMap<&str, i64> = (landed.range(start..end))
+                .map(|((_, cluster), n)| (cluster.as_str(), *n))
+                .collect();
+            if !counts.is_empty() {
+                for c in &mut w.clusters {
+                    c.rendered_replicas = counts.get(c.name).copied();
+                }
+            }
+            list.serialize_element(&w)?;
+        }
+        list.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -123,23 +165,25 @@ struct JsonTerm<'a> {
     error: &'a str,
 }
 
+/// No rendered counts: the scheduled ones stand everywhere.
+static NO_LANDED: Landed = Landed::new();
+
 impl<'a> Json<'a> {
-    pub fn new(model: &'a Model, decisions: &[&'a Decision]) -> Self {
-        Self::with_landed(model, decisions, &Landed::new())
+    pub fn new(model: &'a Model, decisions: &'a [&'a Decision]) -> Self {
+        Self::with_landed(model, decisions, &NO_LANDED)
     }
 
     /// [`Json::new`], with each cluster's rendered replicas where an override changes them.
-    pub fn with_landed(model: &'a Model, decisions: &[&'a Decision], landed: &Landed) -> Self {
-        let workloads = (decisions.iter())
-            .map(|d| {
-                let mut w = workload(model, d);
-                for c in &mut w.clusters {
-                    c.rendered_replicas = landed.get(&(d.resource, c.name.to_owned())).copied();
-                }
-                w
-            })
-            .collect();
-        Json { workloads }
+    pub fn with_landed(
+        model: &'a Model,
+        decisions: &'a [&'a Decision],
+        landed: &'a Landed,
+    ) -> Self {
+        Json {
+            model,
+            decisions,
+            landed,
+        }
     }
 }
 
