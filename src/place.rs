@@ -184,6 +184,8 @@ pub fn binding(resource: &Resource) -> Binding {
 struct Capacity {
     summary: Option<ResourceSummary>,
     models: Vec<ResourceModel>,
+    /// The cluster as spread selection sees it, shared by every workload's candidate.
+    topology: spread::Candidate,
 }
 
 fn capacity(c: &Cluster) -> Capacity {
@@ -219,6 +221,15 @@ fn capacity(c: &Cluster) -> Capacity {
     Capacity {
         summary,
         models: estimate::cluster_resource_models(models),
+        topology: spread::Candidate {
+            name: c.name.as_str().into(),
+            provider: c.provider.as_deref().map(Into::into),
+            region: c.region.as_deref().map(Into::into),
+            zones: c.zones.clone().into(),
+            score: 0,
+            available: 0,
+            tier: 0,
+        },
     }
 }
 
@@ -758,13 +769,10 @@ fn feasible_clusters(
         );
         allocatable.insert(c.name.clone(), available);
         candidates.push(spread::Candidate {
-            name: c.name.clone(),
-            provider: c.provider.clone(),
-            region: c.region.clone(),
-            zones: c.zones.clone(),
             score: if prev_replicas.is_some() { 100 } else { 0 },
             available: available.saturating_add(prev_replicas.unwrap_or(0)),
             tier,
+            ..capacities[i].topology.clone()
         });
     }
     Ok((candidates, filtered.rejected, allocatable))
@@ -804,11 +812,8 @@ fn select_by_spread(
         })
         .collect();
     let selected = spread::select_clusters(candidates, &constraints, binding.replicas, mode)?;
-    let chosen: BTreeSet<&str> = selected.iter().map(|c| c.name.as_str()).collect();
-    for c in candidates
-        .iter()
-        .filter(|c| !chosen.contains(c.name.as_str()))
-    {
+    let chosen: BTreeSet<&str> = selected.iter().map(|c| &*c.name).collect();
+    for c in candidates.iter().filter(|c| !chosen.contains(&*c.name)) {
         rejected.push(
             cluster_index(model, &c.name),
             "not selected by the spread constraints",
@@ -842,11 +847,11 @@ fn assign_replicas(
                     .map(|c| {
                         let cluster = &model.clusters[cluster_index(model, &c.name)];
                         let weight = (rules.iter())
-                            .filter(|(m, _)| m.matches(cluster).is_ok())
+                            .filter(|(m, _)| m.check(cluster).is_ok())
                             .map(|(_, w)| *w)
                             .max()
                             .unwrap_or(0);
-                        (c.name.clone(), weight)
+                        (c.name.to_string(), weight)
                     })
                     .collect(),
             )
@@ -855,8 +860,8 @@ fn assign_replicas(
     let divide_candidates: Vec<divide::Candidate> = selected
         .iter()
         .map(|c| divide::Candidate {
-            name: c.name.clone(),
-            available: allocatable.get(&c.name).copied().unwrap_or(c.available),
+            name: c.name.to_string(),
+            available: allocatable.get(&*c.name).copied().unwrap_or(c.available),
             tier: c.tier,
             previous: attempt.prev.map_or(0, |p| p.replicas_on(&c.name)),
         })
@@ -880,11 +885,8 @@ fn assign_replicas(
             .collect(),
         _ => BTreeSet::new(),
     };
-    for c in selected
-        .iter()
-        .filter(|c| !landed.contains(c.name.as_str()))
-    {
-        let reason = if unweighted.contains(c.name.as_str()) {
+    for c in selected.iter().filter(|c| !landed.contains(&*c.name)) {
+        let reason = if unweighted.contains(&*c.name) {
             "no weight rule matches".to_owned()
         } else {
             format!("no replicas assigned ({} available)", c.available)

@@ -14,6 +14,31 @@ use super::api_enablement::{self, ServedApis};
 use crate::model::api::{ClusterAffinity, Taint};
 use crate::model::{Cluster, Model, Placement, Resource};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a over the few words a [`Why`] hashes: the memo is looked up once per cluster, and a keyed
+/// hash costs more than the filters themselves (the keys come from the model, not from an attacker
+/// who could choose collisions at will, and a collision only costs time).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
 
 /// The filters' answer for one attempt.
 pub struct Filtered {
@@ -52,7 +77,7 @@ pub fn filter_clusters(
     let mut passed = Vec::new();
     let mut rejected = Rejections::new();
     // Each distinct reason: its id in `rejected`, Karmada's terse reason and how many clusters.
-    let mut seen: HashMap<Why, (u32, String, usize)> = HashMap::new();
+    let mut seen: HashMap<Why, (u32, String, usize), BuildHasherDefault<Fnv>> = HashMap::default();
     // Clusters without the API: its reason names the cluster's own list, so it is worded per cluster.
     let mut without_api = 0;
     for (i, c) in model.clusters.iter().enumerate() {

@@ -38,6 +38,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 mod group_score;
 mod group_search;
@@ -48,13 +49,14 @@ use group_search::{Group, select_groups};
 /// A cluster that passed the filters, as the selection sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
-    pub name: String,
+    /// Shared with every other workload's candidate for the cluster: selection clones candidates.
+    pub name: Arc<str>,
     /// `spec.provider`, `None` when empty.
-    pub provider: Option<String>,
+    pub provider: Option<Arc<str>>,
     /// `spec.region`, `None` when empty.
-    pub region: Option<String>,
+    pub region: Option<Arc<str>>,
     /// `spec.zones`.
-    pub zones: Vec<String>,
+    pub zones: Arc<[String]>,
     /// Sum of the score plugins; 0 on a fresh schedule.
     pub score: i64,
     /// Estimated available replicas (after the `calAvailableReplicas` glue).

@@ -3,10 +3,10 @@ use proptest::prelude::*;
 
 pub(super) fn cand(name: &str, score: i64, available: i32) -> Candidate {
     Candidate {
-        name: name.to_owned(),
+        name: name.into(),
         provider: None,
         region: None,
-        zones: Vec::new(),
+        zones: Vec::new().into(),
         score,
         available,
         tier: 0,
@@ -15,7 +15,7 @@ pub(super) fn cand(name: &str, score: i64, available: i32) -> Candidate {
 
 pub(super) fn in_region(name: &str, region: &str, score: i64, available: i32) -> Candidate {
     Candidate {
-        region: Some(region.to_owned()),
+        region: Some(region.into()),
         ..cand(name, score, available)
     }
 }
@@ -30,7 +30,7 @@ fn by(field: SpreadField, min_groups: i32, max_groups: i32) -> SpreadConstraint 
 }
 
 pub(super) fn names(clusters: &[Candidate]) -> Vec<&str> {
-    clusters.iter().map(|c| c.name.as_str()).collect()
+    clusters.iter().map(|c| &*c.name).collect()
 }
 
 fn region(name: &str, score: i64, clusters: Vec<Candidate>) -> RegionGroup {
@@ -539,10 +539,10 @@ fn arb_candidates() -> impl Strategy<Value = Vec<Candidate>> {
             .into_iter()
             .enumerate()
             .map(|(i, (region, score, available, tier))| Candidate {
-                name: format!("m{i}"),
+                name: format!("m{i}").into(),
                 provider: None,
-                region: region.map(str::to_owned),
-                zones: Vec::new(),
+                region: region.map(Into::into),
+                zones: Vec::new().into(),
                 score: score * 50,
                 available,
                 tier,

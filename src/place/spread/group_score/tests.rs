@@ -140,7 +140,7 @@ fn group_clusters_with_score_karmada_cases() {
             } else {
                 "P1"
             }
-            .to_owned(),
+            .into(),
         ),
         zones: vec![
             if name == "member2" || name == "member4" {
@@ -149,7 +149,8 @@ fn group_clusters_with_score_karmada_cases() {
                 "Z1"
             }
             .to_owned(),
-        ],
+        ]
+        .into(),
         ..in_region(name, region, score, 100)
     };
     let mut clusters = vec![
