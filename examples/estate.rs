@@ -1,7 +1,7 @@
 //! A synthetic estate for benchmarks: a fanout repository with many clusters and workloads.
 //!
 //! ```sh
-//! cargo run --release --example estate -- --size S|M|L --seed N --out DIR [--clusters N] [--workloads N]
+//! cargo run --release --example estate -- --size S|M|L|XL --seed N --out DIR [--clusters N] [--workloads N]
 //! ```
 //!
 //! The same size and seed always give the same repository, byte for byte. Sizes (output files of
@@ -12,6 +12,11 @@
 //! | S    | 16       | 100       | ≈ 1,000      |
 //! | M    | 40       | 450       | ≈ 10,000     |
 //! | L    | 100      | 2,000     | ≈ 100,000    |
+//! | XL   | 1,000    | 10,000    | ≈ 5 million  |
+//!
+//! XL is for the commands that do not write the whole tree (`validate`, `plan`, `render --cluster ONE
+//! --stdout`, `argocd-generate`): 10 million workload × cluster pairs, 21,001 input files (35 MiB).
+//! `--clusters` and `--workloads` override a size's counts (the size only names the estate).
 //!
 //! What is in it:
 //!
@@ -821,7 +826,7 @@ struct Args {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: estate --size S|M|L [--seed N] --out DIR [--clusters N] [--workloads N]\n\
+        "usage: estate --size S|M|L|XL [--seed N] --out DIR [--clusters N] [--workloads N]\n\
          writes a synthetic fanout repository into DIR (which must not exist or be empty)"
     );
     ExitCode::from(2)
@@ -859,7 +864,8 @@ fn parse() -> Result<Args, String> {
         "S" => (16, 100),
         "M" => (40, 450),
         "L" => (100, 2000),
-        other => return Err(format!("unknown size `{other}` (S, M or L)")),
+        "XL" => (1000, 10_000),
+        other => return Err(format!("unknown size `{other}` (S, M, L or XL)")),
     };
     let clusters: usize = clusters.unwrap_or(c);
     if clusters < 6 {
